@@ -1,0 +1,191 @@
+package org.imgpipe.config;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Every imgpipe setting, read once from the {@code imgpipe} section of the configuration. */
+public final class ImgpipeSettings {
+
+  /** The cluster roles a node can have. */
+  public enum Role {
+    RESIZE, FILTER, WATERMARK, FORMAT, ORCHESTRATOR;
+
+    /** The role's name in configuration and in Akka Cluster. */
+    public String configName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Role parse(String name) {
+      for (Role r : values()) {
+        if (r.configName().equals(name.trim().toLowerCase(Locale.ROOT))) {
+          return r;
+        }
+      }
+      throw new IllegalArgumentException(
+          "unknown role '" + name + "'; valid roles: resize, filter, watermark, format, orchestrator, all");
+    }
+  }
+
+  /** Where this node lives and which roles it has. */
+  public record Node(
+      Set<Role> roles,
+      String host,
+      String canonicalHost,
+      int clusterPort,
+      List<String> seedNodes,
+      boolean serveAllPorts) {
+
+    /** The address other nodes and clients see: canonical-host if set, else host. */
+    public String advertisedHost() {
+      return canonicalHost.isEmpty() ? host : canonicalHost;
+    }
+  }
+
+  /** The XML-RPC service ports. */
+  public record Ports(int resize, int filter, int watermark, int orchestrator, int format) {
+    public int of(Role role) {
+      return switch (role) {
+        case RESIZE -> resize;
+        case FILTER -> filter;
+        case WATERMARK -> watermark;
+        case ORCHESTRATOR -> orchestrator;
+        case FORMAT -> format;
+      };
+    }
+  }
+
+  /** Input and output limits enforced at the edge and in the imaging code. */
+  public record Limits(
+      long maxRequestBytes,
+      long maxDecodedPixels,
+      long maxOutputPixels,
+      int maxFiltersPerRequest,
+      int maxWatermarkTextChars,
+      int xmlMaxDepth,
+      int xmlMaxElements) {}
+
+  /** Size of one stage's worker pool. */
+  public record Pool(int slots, int queue) {}
+
+  public record Timeouts(Duration request, Duration stageAttempt, int stageAttempts) {}
+
+  public record Jobs(Duration retention, int maxFinished) {}
+
+  private final Node node;
+  private final Ports ports;
+  private final Limits limits;
+  private final Map<Role, Pool> pools;
+  private final Timeouts timeouts;
+  private final Jobs jobs;
+  private final int imageThreads;
+
+  public ImgpipeSettings(Config root) {
+    Config c = root.getConfig("imgpipe");
+    Config n = c.getConfig("node");
+    Set<Role> roles = new TreeSet<>();
+    for (String r : n.getStringList("roles")) {
+      if (r.trim().equalsIgnoreCase("all")) {
+        roles.addAll(List.of(Role.values()));
+      } else {
+        roles.add(Role.parse(r));
+      }
+    }
+    this.node = new Node(
+        Set.copyOf(roles),
+        n.getString("host"),
+        n.getString("canonical-host"),
+        n.getInt("cluster-port"),
+        List.copyOf(n.getStringList("seed-nodes")),
+        n.getBoolean("serve-all-ports"));
+    Config p = c.getConfig("ports");
+    this.ports = new Ports(
+        p.getInt("resize"), p.getInt("filter"), p.getInt("watermark"),
+        p.getInt("orchestrator"), p.getInt("format"));
+    Config l = c.getConfig("limits");
+    this.limits = new Limits(
+        l.getBytes("max-request-bytes"),
+        l.getLong("max-decoded-pixels"),
+        l.getLong("max-output-pixels"),
+        l.getInt("max-filters-per-request"),
+        l.getInt("max-watermark-text-chars"),
+        l.getInt("xml-max-depth"),
+        l.getInt("xml-max-elements"));
+    Map<Role, Pool> pools = new EnumMap<>(Role.class);
+    for (Role r : List.of(Role.RESIZE, Role.FILTER, Role.WATERMARK, Role.FORMAT)) {
+      Config pc = c.getConfig("pools." + r.configName());
+      pools.put(r, new Pool(pc.getInt("slots"), pc.getInt("queue")));
+    }
+    this.pools = Map.copyOf(pools);
+    Config t = c.getConfig("timeouts");
+    this.timeouts = new Timeouts(
+        t.getDuration("request"), t.getDuration("stage-attempt"), t.getInt("stage-attempts"));
+    Config j = c.getConfig("jobs");
+    this.jobs = new Jobs(j.getDuration("retention"), j.getInt("max-finished"));
+    int threads = c.getInt("image-dispatcher.thread-pool-executor.fixed-pool-size");
+    this.imageThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    validate();
+  }
+
+  private void validate() {
+    for (Role r : pools.keySet()) {
+      Pool pool = pools.get(r);
+      if (pool.slots() < 1 || pool.queue() < 0) {
+        throw new IllegalArgumentException(
+            "imgpipe.pools." + r.configName() + ": slots must be >= 1 and queue >= 0");
+      }
+    }
+    if (limits.maxRequestBytes() < 1024 || limits.maxDecodedPixels() < 1 || limits.maxOutputPixels() < 1) {
+      throw new IllegalArgumentException("imgpipe.limits: request and pixel limits must be positive");
+    }
+    for (int port : List.of(ports.resize, ports.filter, ports.watermark, ports.orchestrator, ports.format)) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("imgpipe.ports: " + port + " is not a valid port");
+      }
+    }
+  }
+
+  public Node node() {
+    return node;
+  }
+
+  public Ports ports() {
+    return ports;
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
+  /** The pool of a stage role (resize, filter, watermark or format). */
+  public Pool pool(Role stageRole) {
+    Pool p = pools.get(stageRole);
+    if (p == null) {
+      throw new IllegalArgumentException(stageRole + " has no worker pool");
+    }
+    return p;
+  }
+
+  public Timeouts timeouts() {
+    return timeouts;
+  }
+
+  public Jobs jobs() {
+    return jobs;
+  }
+
+  /** Threads of the image dispatcher: the configured size, or the number of cores. */
+  public int imageThreads() {
+    return imageThreads;
+  }
+
+  /** host:port of this node's service for a role, as clients and host_map see it. */
+  public String serviceAddress(Role role) {
+    return node.advertisedHost() + ":" + ports.of(role);
+  }
+}
