@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.imgpipe.config.ImgpipeSettings;
 import org.imgpipe.config.ImgpipeSettings.Role;
+import org.imgpipe.pipeline.PipelineNode;
 import org.imgpipe.xmlrpc.XmlRpcCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,27 @@ public final class XmlRpcBridge {
   private static final Duration HTTP_DEADLINE_SLACK = Duration.ofSeconds(10);
 
   private XmlRpcBridge() {}
+
+  /**
+   * Opens the service ports of the node's roles (every port when {@code serve-all-ports}); a configured
+   * port 0 takes a free port, which {@link BridgeBinding#port} then tells.
+   */
+  public static CompletionStage<BridgeBinding> bind(ActorSystem<?> system, PipelineNode node, ImgpipeSettings settings,
+      PrometheusMeterRegistry registry) {
+    Duration deadline = settings.timeouts().request();
+    StageCalls calls = new StageCalls(system, node, deadline);
+    Map<Role, MethodTable> tables = new EnumMap<>(Role.class);
+    for (Role role : portsToOpen(settings)) {
+      tables.put(role, switch (role) {
+        case RESIZE -> ResizeService.table(calls);
+        case FILTER -> FilterService.table(calls, settings.limits().maxFiltersPerRequest());
+        case WATERMARK -> WatermarkService.table(calls, settings.limits().maxWatermarkTextChars());
+        case FORMAT -> FormatService.table(calls);
+        case ORCHESTRATOR -> OrchestratorService.table(system, node, deadline, settings.jobs().lookupTimeout());
+      });
+    }
+    return bindTables(system, tables, node::ready, settings, registry);
+  }
 
   /** The roles whose ports a node opens. */
   static Set<Role> portsToOpen(ImgpipeSettings settings) {
