@@ -24,7 +24,7 @@ final class EmbeddedNode {
         .seedNodes(java.util.List.of());
     boolean defaults = orchestrator.port() == Defaults.port(Role.ORCHESTRATOR);
     for (Role r : Role.values()) {
-      b.port(r, r == Role.ORCHESTRATOR ? orchestrator.port() : defaults ? Defaults.port(r) : 0);
+      b.port(r, r == Role.ORCHESTRATOR ? orchestrator.port() : defaults ? Defaults.port(r) : freePort(host));
     }
     if (!verbose) {
       quiet("akka");
@@ -42,6 +42,16 @@ final class EmbeddedNode {
       return node;
     } catch (NodeConfigException e) {
       throw new CliException("could not start the embedded node: " + e.getMessage(), e);
+    }
+  }
+
+  /** A port free right now on {@code host} (so host_map names real ports, which port 0 would not). */
+  private static int freePort(String host) {
+    try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+      s.bind(new java.net.InetSocketAddress(host, 0));
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new CliException("cannot find a free port on " + host + ": " + e.getMessage());
     }
   }
 
