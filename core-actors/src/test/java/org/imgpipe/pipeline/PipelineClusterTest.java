@@ -172,6 +172,16 @@ class PipelineClusterTest {
     assertEquals(0, workA.count(Stage.FILTER), "A has no filter role and must run no filter job");
     assertEquals(0, workB.count(Stage.RESIZE) + workC.count(Stage.RESIZE));
 
+    // An image above the large-message frame limit is refused at once, with the reason, not dropped by Artery.
+    TestProbe<StageResult> tooBig = a.kit.createTestProbe();
+    a.pipeline.pool(Stage.FILTER).tell(new StagePool.Submit(
+        new StageJob.Filter(List.of(new StageJob.FilterStep("NEGATIVE", 1)), true),
+        new ImagePayload.Encoded(new byte[65 * 1024 * 1024]), tooBig.getRef()));
+    StageResult refused = tooBig.receiveMessage(Duration.ofSeconds(5));
+    assertEquals(StageResult.Status.FAILED, refused.status());
+    assertTrue(refused.message().startsWith("image too large to send to another node: 68157440 bytes"),
+        refused.message());
+
     measureRoundTrips();
   }
 
