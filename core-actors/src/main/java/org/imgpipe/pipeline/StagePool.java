@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.ClusterEvent;
+import akka.cluster.MemberStatus;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import akka.cluster.typed.Cluster;
@@ -170,6 +171,13 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
           "a " + s.job().stage().label() + " job was sent to the " + stage.label() + " pool", 0, ""));
       return this;
     }
+    if (!anyUpWithRole()) {
+      // Without a member of the role, sharding has nowhere to put a slot: say so instead of waiting.
+      metrics.jobOutcome(stage, StageResult.Status.FAILED);
+      s.replyTo().tell(StageResult.failure(StageResult.Status.FAILED,
+          "no node with the " + stage.key() + " role is up in the cluster", 0, ""));
+      return this;
+    }
     long size = s.input() == null ? 0 : s.input().sizeBytes();
     if (size > maxPayloadBytes && mayRunRemotely()) {
       metrics.jobOutcome(stage, StageResult.Status.FAILED);
@@ -227,6 +235,15 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
         timers.startSingleTimer("tick", Tick.INSTANCE, Duration.ofNanos(Math.max(1_000_000, wake - now)));
       }
     }
+  }
+
+  private boolean anyUpWithRole() {
+    for (akka.cluster.Member m : Cluster.get(getContext().getSystem()).state().getMembers()) {
+      if (m.hasRole(stage.key()) && (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True unless this node is the only Up member with the stage's role (then every slot is local). */

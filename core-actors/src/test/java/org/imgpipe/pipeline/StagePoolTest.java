@@ -171,6 +171,31 @@ class StagePoolTest {
     }
   }
 
+  @Test
+  void stageWithoutAnyNodeOfItsRoleFailsAtOnceWithTheReason() {
+    try (TestNode node = TestNode.start("127.0.0.2", "orchestrator, format", null, "", StageWork::new, false)) {
+      TestNode.awaitTrue(Duration.ofSeconds(20), () -> akka.cluster.typed.Cluster.get(node.system()).selfMember()
+          .status() == akka.cluster.MemberStatus.up(), "node not up");
+      assertTrue(!node.pipeline.ready(), "a node without resize, filter and watermark members is not ready");
+      TestProbe<StageResult> probe = node.kit.createTestProbe();
+      node.pipeline.pool(Stage.RESIZE).tell(new StagePool.Submit(new StageJob.Resize(10, 0, true, true),
+          new ImagePayload.Encoded(PNG), probe.getRef()));
+      StageResult r = probe.receiveMessage(Duration.ofSeconds(2));
+      assertEquals(StageResult.Status.FAILED, r.status());
+      assertEquals("no node with the resize role is up in the cluster", r.message());
+
+      TestProbe<ProcessResult> result = node.kit.createTestProbe();
+      node.pipeline.orchestration().tell(new Orchestration.Process("x.png", PNG,
+          ProcessOptions.parse(java.util.Map.of("filters", new Object[] {"BLUR"})), result.getRef()));
+      ProcessResult p = result.receiveMessage(Duration.ofSeconds(5));
+      assertEquals("Filter BLUR failed: no node with the filter role is up in the cluster", p.message());
+      // The format stage, whose role this node has, still works.
+      node.pipeline.pool(Stage.FORMAT).tell(new StagePool.Submit(new StageJob.Format("JPEG", 80),
+          new ImagePayload.Encoded(PNG), probe.getRef()));
+      assertEquals(StageResult.Status.OK, probe.receiveMessage(Duration.ofSeconds(10)).status());
+    }
+  }
+
   static Raster raster(ImagePayload p) throws Exception {
     return p instanceof ImagePayload.Decoded d ? d.raster() : decode(p).raster();
   }
