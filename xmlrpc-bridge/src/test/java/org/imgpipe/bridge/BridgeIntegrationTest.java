@@ -431,7 +431,8 @@ class BridgeIntegrationTest {
   void largeAnswersAreGzippedWhenAsked() throws Exception {
     HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(node.url(Role.RESIZE) + "/RPC2"))
         .header("Content-Type", "text/xml").header("Accept-Encoding", "gzip")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(codec.requestBytes("get_thumbnail", List.of(photo1920, "g", 128))))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(codec.requestBytes("get_thumbnail",
+            List.of(TestImages.png(TestImages.photoLike(400, 300, 2)), "g", 128))))
         .build(), HttpResponse.BodyHandlers.ofByteArray());
     assertEquals("gzip", r.headers().firstValue("Content-Encoding").orElse(""));
     Map<?, ?> m = (Map<?, ?>) codec.parseResponse(new GZIPInputStream(new ByteArrayInputStream(r.body()))).value();
