@@ -455,6 +455,17 @@ class BridgeIntegrationTest {
   }
 
   @Test
+  void bodiesAboveAkkasDefaultStrictLimitAreRead() throws Exception {
+    // 12 MB of non-image bytes: 16 MB of XML, above Akka HTTP's 8 MB toStrict default, below imgpipe's 64 MiB
+    byte[] big = new byte[12 * 1024 * 1024];
+    new java.util.Random(5).nextBytes(big);
+    Map<String, Object> r = resize.resizeImage(big, "big", 10, 10, true);
+    assertEquals(Boolean.FALSE, r.get("success"));
+    assertTrue(r.get("message").toString().contains("cannot identify image data (12582912 bytes)"),
+        r.get("message").toString());
+  }
+
+  @Test
   void theJavaClientRoundTripsBinaryExactly() throws Exception {
     byte[] odd = new byte[12_345];
     new java.util.Random(3).nextBytes(odd);
