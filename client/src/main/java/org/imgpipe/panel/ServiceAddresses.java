@@ -22,14 +22,14 @@ public record ServiceAddresses(String host, Map<Role, Integer> ports) {
     ports = java.util.Collections.unmodifiableMap(new EnumMap<>(ports));
   }
 
-  /** localhost with reference.conf's ports. */
+  /** 127.0.0.1 with reference.conf's ports. */
   public static ServiceAddresses defaults() {
     ImgpipeSettings.Ports p = new ImgpipeSettings(ConfigFactory.load()).ports();
     Map<Role, Integer> m = new EnumMap<>(Role.class);
     for (Role r : ORDER) {
       m.put(r, p.of(r));
     }
-    return new ServiceAddresses("localhost", m);
+    return new ServiceAddresses("127.0.0.1", m);
   }
 
   public int port(Role role) {
