@@ -40,16 +40,23 @@ final class Charts {
     g.setFont(f);
   }
 
-  static void legend(Graphics2D g, List<String> names, List<Color> colours, int x, int y) {
+  /** Draws the legend from (x, y), wrapping before {@code maxX}; returns the y below it. */
+  static int legend(Graphics2D g, List<String> names, List<Color> colours, int x, int y, int maxX) {
     FontMetrics fm = g.getFontMetrics();
     int cx = x;
     for (int i = 0; i < names.size(); i++) {
+      int itemW = 14 + fm.stringWidth(names.get(i));
+      if (cx > x && cx + itemW > maxX) {
+        cx = x;
+        y += fm.getHeight();
+      }
       g.setColor(colours.get(i));
       g.fillRect(cx, y + 2, 10, 10);
       g.setColor(Color.DARK_GRAY);
       g.drawString(names.get(i), cx + 14, y + fm.getAscent());
-      cx += 14 + fm.stringWidth(names.get(i)) + 12;
+      cx += itemW + 10;
     }
+    return y + fm.getHeight();
   }
 
   static void empty(Graphics2D g, String text, int left, int top, int right, int bottom) {

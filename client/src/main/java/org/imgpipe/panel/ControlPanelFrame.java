@@ -19,7 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import javax.swing.BorderFactory;
 import javax.swing.Box;
-import javax.swing.BoxLayout;
 import javax.swing.ButtonGroup;
 import javax.swing.DefaultListModel;
 import javax.swing.Icon;
@@ -120,6 +119,9 @@ public final class ControlPanelFrame extends JFrame {
     this.controller = controller;
     this.model = controller.model();
     nameComponents();
+    for (JSpinner sp : List.of(imageCount, concurrency, targetWidth, targetHeight, fontSize, quality)) {
+      sp.setEditor(new JSpinner.NumberEditor(sp, "0"));
+    }
     fill(initial);
     setDefaultCloseOperation(WindowConstants.DISPOSE_ON_CLOSE);
     JPanel root = new JPanel(new BorderLayout(6, 6));
@@ -129,6 +131,7 @@ public final class ControlPanelFrame extends JFrame {
         JScrollPane.HORIZONTAL_SCROLLBAR_NEVER);
     form.setBorder(null);
     form.getVerticalScrollBar().setUnitIncrement(16);
+    form.setPreferredSize(new Dimension(370, 600));
     root.add(form, BorderLayout.WEST);
     root.add(workArea(), BorderLayout.CENTER);
     setContentPane(root);
@@ -274,6 +277,8 @@ public final class ControlPanelFrame extends JFrame {
 
   private JComponent connectionBar() {
     JPanel bar = new JPanel(new FlowLayout(FlowLayout.LEFT, 6, 2));
+    JPanel lights = new JPanel(new FlowLayout(FlowLayout.LEFT, 10, 2));
+    lights.add(new JLabel("Services:"));
     bar.add(new JLabel("Orchestrator"));
     address.setToolTipText("host:port of the orchestrator (process_image)");
     bar.add(address);
@@ -289,14 +294,16 @@ public final class ControlPanelFrame extends JFrame {
       JLabel l = new JLabel(name, new Dot(Color.LIGHT_GRAY), JLabel.LEFT);
       l.setName("indicator" + name);
       indicators.put(name, l);
-      bar.add(l);
+      lights.add(l);
     }
-    return bar;
+    JPanel rows = new JPanel(new GridLayout(2, 1, 0, 0));
+    rows.add(bar);
+    rows.add(lights);
+    return rows;
   }
 
   private JComponent formPanel() {
-    JPanel p = new JPanel();
-    p.setLayout(new BoxLayout(p, BoxLayout.Y_AXIS));
+    JPanel p = new JPanel(new GridBagLayout());
 
     Form batch = new Form("Batch");
     batch.row("Images (1-100)", imageCount);
@@ -308,7 +315,7 @@ public final class ControlPanelFrame extends JFrame {
     batch.wide(folder);
     batch.row("Image folder", withButton(inputFolder, "...", () -> chooseFolder(inputFolder)));
     batch.row("Output folder", withButton(outputFolder, "...", () -> chooseFolder(outputFolder)));
-    p.add(batch.panel);
+    p.add(batch.panel, column(0));
 
     Form options = new Form("Options");
     JPanel size = new JPanel(new FlowLayout(FlowLayout.LEFT, 2, 0));
@@ -341,23 +348,38 @@ public final class ControlPanelFrame extends JFrame {
     options.row("Opacity (0-1)", opacity);
     options.row("Output format", format);
     options.row("Quality (1-100)", quality);
-    p.add(options.panel);
+    p.add(options.panel, column(1));
 
     JPanel buttons = new JPanel(new GridLayout(0, 2, 4, 4));
     buttons.setBorder(BorderFactory.createEmptyBorder(6, 4, 4, 4));
     start.setFont(start.getFont().deriveFont(Font.BOLD));
+    for (JButton b : List.of(start, cancel, openOutput, clearOutput, exportCsv)) {
+      b.setMargin(new Insets(3, 6, 3, 6));
+    }
     buttons.add(start);
     buttons.add(cancel);
     buttons.add(openOutput);
     buttons.add(clearOutput);
     buttons.add(exportCsv);
-    p.add(buttons);
-    p.add(Box.createVerticalGlue());
+    p.add(buttons, column(2));
+    GridBagConstraints filler = column(3);
+    filler.weighty = 1;
+    p.add(Box.createVerticalGlue(), filler);
 
     formFields.addAll(List.of(address, otherPorts, imageCount, concurrency, synthetic, folder, inputFolder,
         outputFolder, targetWidth, targetHeight, keepAspect, rotateLikeOriginal, filters, filterChoice, intensity,
         addWatermark, watermarkText, position, fontSize, colour, opacity, format, quality));
     return p;
+  }
+
+  private static GridBagConstraints column(int row) {
+    GridBagConstraints c = new GridBagConstraints();
+    c.gridx = 0;
+    c.gridy = row;
+    c.fill = GridBagConstraints.HORIZONTAL;
+    c.anchor = GridBagConstraints.NORTH;
+    c.weightx = 1;
+    return c;
   }
 
   private JComponent workArea() {
@@ -368,10 +390,20 @@ public final class ControlPanelFrame extends JFrame {
     status.setBorder(BorderFactory.createEmptyBorder(0, 2, 0, 2));
     progressRow.add(status, BorderLayout.SOUTH);
     top.add(progressRow, BorderLayout.NORTH);
-    JPanel pictures = new JPanel(new GridLayout(1, 4, 6, 0));
-    for (JComponent c : List.of(before, after, stageChart, nodeChart)) {
+    JPanel pictures = new JPanel(new GridBagLayout());
+    double[] weights = {0.22, 0.22, 0.3, 0.26};
+    List<JComponent> tiles = List.of(before, after, stageChart, nodeChart);
+    for (int i = 0; i < tiles.size(); i++) {
+      JComponent c = tiles.get(i);
       c.setBorder(BorderFactory.createLineBorder(new Color(0xCCCCCC)));
-      pictures.add(c);
+      c.setPreferredSize(new Dimension(10, 240));
+      GridBagConstraints k = new GridBagConstraints();
+      k.gridx = i;
+      k.fill = GridBagConstraints.BOTH;
+      k.weightx = weights[i];
+      k.weighty = 1;
+      k.insets = new Insets(0, i == 0 ? 0 : 3, 0, 0);
+      pictures.add(c, k);
     }
     pictures.setPreferredSize(new Dimension(900, 250));
     top.add(pictures, BorderLayout.CENTER);
@@ -384,13 +416,15 @@ public final class ControlPanelFrame extends JFrame {
     }
     results.setAutoResizeMode(JTable.AUTO_RESIZE_OFF);
     JScrollPane table = new JScrollPane(results);
+    table.setPreferredSize(new Dimension(600, 260));
     table.setBorder(BorderFactory.createTitledBorder("Results"));
     log.setEditable(false);
     log.setFont(new Font(Font.MONOSPACED, Font.PLAIN, 12));
     JScrollPane logPane = new JScrollPane(log);
+    logPane.setPreferredSize(new Dimension(600, 260));
     logPane.setBorder(BorderFactory.createTitledBorder("Processing log"));
     JSplitPane split = new JSplitPane(JSplitPane.VERTICAL_SPLIT, table, logPane);
-    split.setResizeWeight(0.45);
+    split.setResizeWeight(0.5);
     split.setBorder(null);
 
     JPanel area = new JPanel(new BorderLayout(4, 6));
@@ -609,6 +643,11 @@ public final class ControlPanelFrame extends JFrame {
     public int getIconHeight() {
       return 13;
     }
+  }
+
+  /** What the window shows. */
+  public PanelModel panelModel() {
+    return model;
   }
 
   /** Finds a named component of this window (for tests and tools). */

@@ -10,7 +10,7 @@ import java.util.Map;
 import javax.swing.JComponent;
 
 /**
- * Where the work went: one horizontal bar per node address, split by stage, its length the number of
+ * Where the work went: one horizontal bar per node (host), split by stage, its length the number of
  * stages that node served over the successful images (from each answer's host_map).
  */
 final class NodeDistributionChart extends JComponent {
@@ -43,10 +43,9 @@ final class NodeDistributionChart extends JComponent {
   protected void paintComponent(Graphics graphics) {
     Graphics2D g = Charts.prepare(graphics, this);
     FontMetrics fm = g.getFontMetrics();
-    Charts.title(g, "Work distribution across nodes (stages served)", 8, fm.getAscent() + 4);
+    Charts.title(g, "Stages served per node", 8, fm.getAscent() + 4);
     int legendY = fm.getHeight() + 8;
-    Charts.legend(g, Charts.STAGES, Charts.STAGE_COLOURS, 8, legendY);
-    int top = legendY + fm.getHeight() + 8;
+    int top = Charts.legend(g, Charts.STAGES, Charts.STAGE_COLOURS, 8, legendY, getWidth() - 8) + 8;
     int bottom = getHeight() - 8;
     int right = getWidth() - 12;
     List<String> nodes = distribution.keySet().stream().sorted().toList();

@@ -18,6 +18,12 @@ public final class PanelApp {
 
   /** Creates the window (not yet visible). Call on the event-dispatch thread. */
   public static ControlPanelFrame create(PanelSettings initial) {
+    return create(initial, PanelController::xmlRpcService);
+  }
+
+  /** The window with another way to reach process_image (tests). Call on the event-dispatch thread. */
+  static ControlPanelFrame create(PanelSettings initial,
+      java.util.function.Function<PanelSettings, org.imgpipe.demo.PipelineService> services) {
     if (!SwingUtilities.isEventDispatchThread()) {
       throw new IllegalStateException("create the panel on the event-dispatch thread");
     }
@@ -41,7 +47,7 @@ public final class PanelApp {
       }
     };
     PanelController controller = new PanelController(new PanelModel(), SwingUtilities::invokeLater, background,
-        PanelController::xmlRpcService, dialogs, desktopOpener());
+        services, dialogs, desktopOpener());
     frame[0] = new ControlPanelFrame(controller, initial);
     return frame[0];
   }

@@ -255,8 +255,24 @@ public final class PanelModel {
     return Collections.unmodifiableMap(probe);
   }
 
-  /** Node address → stage → how many stages it served, over the successful images so far. */
+  /**
+   * Node → stage → how many stages it served, over the successful images so far. A node is a host:
+   * host_map names the service's host:port, and one node serves its stages on several ports.
+   */
   public Map<String, Map<String, Integer>> distribution() {
-    return new BatchSummary(total, results, 0, false).distribution();
+    Map<String, Map<String, Integer>> byHost = new java.util.TreeMap<>();
+    new BatchSummary(total, results, 0, false).distribution().forEach((address, counts) ->
+        counts.forEach((stage, n) -> byHost.computeIfAbsent(hostOf(address), k -> new LinkedHashMap<>())
+            .merge(stage, n, Integer::sum)));
+    return byHost;
+  }
+
+  /** "127.0.0.2:50052" → "127.0.0.2"; "[::1]:50052" → "::1"; no port → as is. */
+  static String hostOf(String address) {
+    if (address.startsWith("[") && address.indexOf(']') > 0) {
+      return address.substring(1, address.indexOf(']'));
+    }
+    int colon = address.lastIndexOf(':');
+    return colon > 0 && colon == address.indexOf(':') ? address.substring(0, colon) : address;
   }
 }

@@ -57,15 +57,16 @@ final class StageTimesChart extends JComponent {
     int w = getWidth();
     int h = getHeight();
     FontMetrics fm = g.getFontMetrics();
-    Charts.title(g, "Per-stage time per image (ms)", 8, fm.getAscent() + 4);
+    Charts.title(g, "Stage times per image (ms)", 8, fm.getAscent() + 4);
     int legendY = fm.getHeight() + 8;
-    Charts.legend(g, Charts.STAGES, Charts.STAGE_COLOURS, 8, legendY);
-    int top = legendY + fm.getHeight() + 6;
+    int top = Charts.legend(g, Charts.STAGES, Charts.STAGE_COLOURS, 8, legendY, getWidth() - 8) + 6;
     int left = 8 + fm.stringWidth("00000");
     int bottom = h - fm.getHeight() - 6;
     int right = w - 10;
-    if (results.isEmpty() || bottom - top < 20 || right - left < 20) {
-      Charts.empty(g, "no image finished yet", left, top, right, bottom);
+    if (tallest(results) == 0 || bottom - top < 20 || right - left < 20) {
+      long failed = results.stream().filter(r -> !r.success()).count();
+      Charts.empty(g, failed == 0 ? "no image finished yet" : "no successful image yet (" + failed + " failed)",
+          left, top, right, bottom);
       return;
     }
     long max = Charts.niceCeiling(Math.max(1, tallest(results)));
