@@ -135,7 +135,11 @@ public final class PanelModel {
         log(String.format(Locale.ROOT, "  %-10s mean %7.1f ms  p95 %5d ms", stage, t.mean(), t.p95()));
       }
     });
-    s.distribution().forEach((node, counts) -> log("  node " + node + ": " + counts));
+    distribution().forEach((node, counts) -> {
+      StringBuilder b = new StringBuilder();
+      counts.forEach((stage, n) -> b.append(b.length() == 0 ? "" : ", ").append(stage).append(' ').append(n));
+      log("  node " + node + ": " + NodeDistributionChart.served(counts) + " stages (" + b + ")");
+    });
     if (s.cancelled()) {
       status = String.format(Locale.ROOT, "Cancelled: %d successful, %d failed, %d not run", s.succeeded(),
           s.failed(), s.notRun());
