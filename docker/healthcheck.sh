@@ -44,7 +44,7 @@ fi
 probe() {
   timeout 3 bash -c '
     exec 3<>"/dev/tcp/$0/$1" || exit 1
-    printf "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >&3
+    printf "GET /health HTTP/1.0\r\nHost: localhost\r\nConnection: close\r\n\r\n" >&3
     IFS= read -r status <&3 || exit 1
     case $status in "HTTP/1."?" 200"*) exit 0 ;; *) exit 1 ;; esac
   ' "$host" "$1" 2>/dev/null
