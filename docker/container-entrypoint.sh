@@ -5,7 +5,9 @@
 #
 # Besides the launcher's own IMGPIPE_* variables it understands:
 #   IMGPIPE_CANONICAL_HOST=auto   advertise this container's own IPv4 address (the one starting with
-#                                 IMGPIPE_NETWORK_PREFIX when that is set, else the first one).
+#                                 IMGPIPE_NETWORK_PREFIX when that is set, else the first one). This is
+#                                 also the default when IMGPIPE_HOST is 0.0.0.0 (the image's default) and
+#                                 neither --host nor --canonical-host is on the command line.
 #   IMGPIPE_SEED_DNS=name,...     build IMGPIPE_SEED_NODES from the addresses these DNS names resolve to
 #                                 (Swarm: tasks.<service>), this container's own address left out. Waits
 #                                 up to IMGPIPE_SEED_WAIT seconds (default 180) for at least one address.
@@ -60,6 +62,12 @@ if [ "${1:-node}" = "node" ]; then
       log "set $missing in the environment of docker-compose; not starting"
       exit 64
     fi
+  fi
+  # Bound to every interface with no advertised address given: advertise this container's own IP
+  # (the launcher refuses 0.0.0.0 without a canonical host), unless the command line sets either.
+  if [ -z "${IMGPIPE_CANONICAL_HOST:-}" ] && [ "${IMGPIPE_HOST:-}" = "0.0.0.0" ] \
+    && ! printf '%s\n' "$@" | grep -qE '^--(host|canonical-host)(=|$)'; then
+    IMGPIPE_CANONICAL_HOST=auto
   fi
   if [ "${IMGPIPE_CANONICAL_HOST:-}" = "auto" ]; then
     IMGPIPE_CANONICAL_HOST=$(pick_own_address)
