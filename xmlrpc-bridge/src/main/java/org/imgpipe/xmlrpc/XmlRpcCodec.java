@@ -1,0 +1,223 @@
+package org.imgpipe.xmlrpc;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.xmlrpc.XmlRpcConfig;
+import org.apache.xmlrpc.XmlRpcException;
+import org.apache.xmlrpc.XmlRpcRequest;
+import org.apache.xmlrpc.XmlRpcRequestConfig;
+import org.apache.xmlrpc.common.XmlRpcController;
+import org.apache.xmlrpc.common.XmlRpcHttpRequestConfigImpl;
+import org.apache.xmlrpc.common.XmlRpcStreamRequestConfig;
+import org.apache.xmlrpc.common.XmlRpcWorkerFactory;
+import org.apache.xmlrpc.parser.XmlRpcRequestParser;
+import org.apache.xmlrpc.parser.XmlRpcResponseParser;
+import org.apache.xmlrpc.serializer.DefaultXMLWriterFactory;
+import org.apache.xmlrpc.serializer.XmlRpcWriter;
+import org.imgpipe.config.ImgpipeSettings;
+import org.xml.sax.ContentHandler;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+import org.xml.sax.XMLReader;
+
+/**
+ * The hardened XML-RPC codec: the fork's request and response parsers and its writer, fed by a {@link
+ * SecureXml} reader behind a {@link DocumentShapeLimit}, with extensions off and the {@link WireTypeFactory}
+ * value types. Thread-safe; every call makes its own parser.
+ */
+public final class XmlRpcCodec {
+
+  /** Shape limits of one document. */
+  public record Limits(int maxDepth, int maxElements) {
+    public static Limits from(ImgpipeSettings.Limits limits) {
+      return new Limits(limits.xmlMaxDepth(), limits.xmlMaxElements());
+    }
+
+    /** Limits for a client, which trusts its server no more than a server trusts its clients. */
+    public static Limits clientDefaults() {
+      return new Limits(64, 1_000_000);
+    }
+  }
+
+  private final Limits limits;
+  private final XmlRpcHttpRequestConfigImpl config;
+  private final WireTypeFactory types;
+
+  public XmlRpcCodec(Limits limits) {
+    this.limits = limits;
+    this.config = wireConfig();
+    this.types = new WireTypeFactory(new Controller(config));
+  }
+
+  /** Extensions and exceptions off, UTF-8: the configuration of every document on the wire. */
+  public static XmlRpcHttpRequestConfigImpl wireConfig() {
+    XmlRpcHttpRequestConfigImpl c = new XmlRpcHttpRequestConfigImpl();
+    c.setEnabledForExtensions(false);
+    c.setEnabledForExceptions(false);
+    c.setEncoding(XmlRpcStreamRequestConfig.UTF8_ENCODING);
+    return c;
+  }
+
+  public WireTypeFactory typeFactory() {
+    return types;
+  }
+
+  public XmlRpcCall parseRequest(InputStream in) throws XmlRpcProtocolException, IOException {
+    XmlRpcRequestParser parser = new XmlRpcRequestParser(config, types);
+    parse(in, parser);
+    if (parser.getMethodName() == null || parser.getMethodName().isEmpty()) {
+      throw new XmlRpcProtocolException("the request has no methodName");
+    }
+    List<?> params = parser.getParams();
+    return new XmlRpcCall(parser.getMethodName(), params == null ? List.of() : new ArrayList<Object>(params));
+  }
+
+  /** Reads a response; a fault's cause, if any is sent, is never looked at. */
+  public XmlRpcResponse parseResponse(InputStream in) throws XmlRpcProtocolException, IOException {
+    XmlRpcResponseParser parser = new XmlRpcResponseParser(config, types);
+    parse(in, parser);
+    if (parser.isSuccess()) {
+      try {
+        return XmlRpcResponse.value(parser.getResult());
+      } catch (XmlRpcException e) {
+        throw new XmlRpcProtocolException("malformed XML-RPC response: " + e.getMessage());
+      }
+    }
+    return XmlRpcResponse.fault(parser.getErrorCode(), parser.getErrorMessage());
+  }
+
+  private void parse(InputStream in, ContentHandler parser) throws XmlRpcProtocolException, IOException {
+    XMLReader reader = SecureXml.newReader();
+    reader.setContentHandler(new DocumentShapeLimit(parser, limits.maxDepth(), limits.maxElements()));
+    try {
+      reader.parse(new InputSource(in));
+    } catch (SAXParseException e) {
+      String where = e.getLineNumber() > 0 ? " (line " + e.getLineNumber() + ", column " + e.getColumnNumber() + ")" : "";
+      throw new XmlRpcProtocolException(describe(e) + where);
+    } catch (SAXException e) {
+      throw new XmlRpcProtocolException(describe(e));
+    } catch (RuntimeException e) {
+      // the fork's parsers throw unchecked exceptions for some malformed values (e.g. a bad faultCode)
+      throw new XmlRpcProtocolException("malformed XML-RPC document: " + e.getClass().getSimpleName());
+    }
+  }
+
+  private static String describe(SAXException e) {
+    Throwable t = e;
+    // the fork wraps its own errors (e.g. unparsable numbers) in SAXExceptions; report the innermost text
+    while (t.getCause() != null && t.getCause() != t && t.getCause() instanceof SAXException) {
+      t = t.getCause();
+    }
+    if (e.getException() instanceof XmlRpcException x && x.getMessage() != null) {
+      return x.getMessage();
+    }
+    String m = t.getMessage();
+    return m == null || m.isBlank() ? "malformed XML-RPC document" : m;
+  }
+
+  public void writeResponse(OutputStream out, Object value) throws IOException {
+    try {
+      new XmlRpcWriter(config, writerFor(out), types).write(config, value);
+    } catch (SAXException e) {
+      throw new IOException("cannot write the XML-RPC response: " + e.getMessage(), e);
+    }
+  }
+
+  /** A fault with faultCode and faultString only: no faultCause, ever. */
+  public void writeFault(OutputStream out, int code, String faultString) throws IOException {
+    try {
+      new XmlRpcWriter(config, writerFor(out), types).write(config, code, faultString);
+    } catch (SAXException e) {
+      throw new IOException("cannot write the XML-RPC fault: " + e.getMessage(), e);
+    }
+  }
+
+  public void writeRequest(OutputStream out, String methodName, List<?> params) throws IOException {
+    XmlRpcRequest request = new XmlRpcRequest() {
+      @Override
+      public XmlRpcRequestConfig getConfig() {
+        return config;
+      }
+
+      @Override
+      public String getMethodName() {
+        return methodName;
+      }
+
+      @Override
+      public int getParameterCount() {
+        return params.size();
+      }
+
+      @Override
+      public Object getParameter(int index) {
+        return params.get(index);
+      }
+    };
+    try {
+      new XmlRpcWriter(config, writerFor(out), types).write(request);
+    } catch (SAXException e) {
+      throw new IOException("cannot write the XML-RPC request: " + e.getMessage(), e);
+    }
+  }
+
+  public byte[] responseBytes(Object value) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    writeResponse(out, value);
+    return out.toByteArray();
+  }
+
+  public byte[] faultBytes(int code, String faultString) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try {
+      writeFault(out, code, faultString);
+    } catch (IOException e) {
+      // a fault is only ever an int and a string: this cannot fail but for a broken JDK
+      throw new IllegalStateException(e);
+    }
+    return out.toByteArray();
+  }
+
+  public byte[] requestBytes(String methodName, List<?> params) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    writeRequest(out, methodName, params);
+    return out.toByteArray();
+  }
+
+  private ContentHandler writerFor(OutputStream out) throws IOException {
+    try {
+      return new DefaultXMLWriterFactory().getXmlWriter(config, out);
+    } catch (XmlRpcException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  static String utf8(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /** The fork's type factory wants a controller; this one only lends it the wire configuration. */
+  private static final class Controller extends XmlRpcController {
+    private final XmlRpcConfig config;
+
+    Controller(XmlRpcConfig config) {
+      this.config = config;
+    }
+
+    @Override
+    protected XmlRpcWorkerFactory getDefaultXmlRpcWorkerFactory() {
+      return null; // the codec runs no workers
+    }
+
+    @Override
+    public XmlRpcConfig getConfig() {
+      return config;
+    }
+  }
+}
