@@ -14,6 +14,10 @@
 #   IMGPIPE_SEED_BOOTSTRAP=1      this node may start the cluster: its own address goes first in the
 #                                 seed list, so Akka joins an existing cluster through the other seeds if
 #                                 one answers, and forms a new cluster only when none does.
+#   IMGPIPE_SEED_RESOLVABLE_ONLY=1  drop the seeds of IMGPIPE_SEED_NODES whose host name does not resolve
+#                                 yet (containers not created yet), except this node itself. Akka never
+#                                 recovers an association to a name that did not resolve at the first
+#                                 attempt, so such a seed would make later joins through it fail.
 #   IMGPIPE_REQUIRE_ADDRESSES=1   refuse to start without IMGPIPE_CANONICAL_HOST and IMGPIPE_SEED_NODES
 #                                 (the per-device compose files fill them from NODE_ADDRESS, SEED_NODES).
 set -euo pipefail
@@ -73,6 +77,17 @@ if [ "${1:-node}" = "node" ]; then
     IMGPIPE_CANONICAL_HOST=$(pick_own_address)
     export IMGPIPE_CANONICAL_HOST
     log "canonical address $IMGPIPE_CANONICAL_HOST"
+  fi
+  if [ "${IMGPIPE_SEED_RESOLVABLE_ONLY:-0}" = "1" ] && [ -n "${IMGPIPE_SEED_NODES:-}" ]; then
+    kept=""
+    for seed in ${IMGPIPE_SEED_NODES//,/ }; do
+      h=${seed%:*}
+      if [ "$h" = "${IMGPIPE_CANONICAL_HOST:-}" ] || getent ahostsv4 "$h" >/dev/null 2>&1; then
+        kept="${kept:+$kept,}$seed"
+      fi
+    done
+    export IMGPIPE_SEED_NODES=$kept
+    log "seed nodes $IMGPIPE_SEED_NODES"
   fi
   if [ -n "${IMGPIPE_SEED_DNS:-}" ]; then
     self=${IMGPIPE_CANONICAL_HOST:-$(pick_own_address)}
