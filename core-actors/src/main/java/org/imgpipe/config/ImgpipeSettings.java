@@ -75,7 +75,22 @@ public final class ImgpipeSettings {
 
   public record Timeouts(Duration request, Duration stageAttempt, int stageAttempts) {}
 
-  public record Jobs(Duration retention, int maxFinished) {}
+  /**
+   * Finished jobs stay readable for {@code retention}, at most {@code maxFinished} of them per node;
+   * a status lookup asks the other nodes for at most {@code lookupTimeout}.
+   */
+  public record Jobs(Duration retention, int maxFinished, Duration lookupTimeout) {
+    public Jobs(Duration retention, int maxFinished) {
+      this(retention, maxFinished, Duration.ofSeconds(2));
+    }
+  }
+
+  /**
+   * How a stage pool hands jobs to slots: a slot must take a job within {@code acceptTimeout}; a slot
+   * busy for another node is not offered work again for {@code busyBackoff}; a slot that did not answer
+   * is avoided for {@code suspectCooldown}.
+   */
+  public record Delivery(Duration acceptTimeout, Duration busyBackoff, Duration suspectCooldown) {}
 
   private final Node node;
   private final Ports ports;
@@ -83,6 +98,7 @@ public final class ImgpipeSettings {
   private final Map<Role, Pool> pools;
   private final Timeouts timeouts;
   private final Jobs jobs;
+  private final Delivery delivery;
   private final int imageThreads;
 
   public ImgpipeSettings(Config root) {
@@ -126,8 +142,13 @@ public final class ImgpipeSettings {
     this.timeouts = new Timeouts(
         t.getDuration("request"), t.getDuration("stage-attempt"), t.getInt("stage-attempts"));
     Config j = c.getConfig("jobs");
-    this.jobs = new Jobs(j.getDuration("retention"), j.getInt("max-finished"));
-    int threads = c.getInt("image-dispatcher.thread-pool-executor.fixed-pool-size");
+    this.jobs = new Jobs(j.getDuration("retention"), j.getInt("max-finished"), j.getDuration("lookup-timeout"));
+    Config d = c.getConfig("delivery");
+    this.delivery = new Delivery(
+        d.getDuration("accept-timeout"), d.getDuration("busy-backoff"), d.getDuration("suspect-cooldown"));
+    // "off" (Akka's own word) or 0 means: one thread per core.
+    String fixed = c.getString("image-dispatcher.thread-pool-executor.fixed-pool-size").trim();
+    int threads = fixed.equalsIgnoreCase("off") ? 0 : Integer.parseInt(fixed);
     this.imageThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     validate();
   }
@@ -139,6 +160,10 @@ public final class ImgpipeSettings {
         throw new IllegalArgumentException(
             "imgpipe.pools." + r.configName() + ": slots must be >= 1 and queue >= 0");
       }
+    }
+    if (timeouts.stageAttempts() < 1 || jobs.maxFinished() < 1 || jobs.retention().isNegative()) {
+      throw new IllegalArgumentException(
+          "imgpipe.timeouts.stage-attempts and imgpipe.jobs.max-finished must be >= 1, retention >= 0");
     }
     if (limits.maxRequestBytes() < 1024 || limits.maxDecodedPixels() < 1 || limits.maxOutputPixels() < 1) {
       throw new IllegalArgumentException("imgpipe.limits: request and pixel limits must be positive");
@@ -177,6 +202,10 @@ public final class ImgpipeSettings {
 
   public Jobs jobs() {
     return jobs;
+  }
+
+  public Delivery delivery() {
+    return delivery;
   }
 
   /** Threads of the image dispatcher: the configured size, or the number of cores. */

@@ -19,8 +19,7 @@ import sun.misc.Signal;
  * gracefully and exit 0. A start failure prints one line and exits 1.
  */
 @Command(name = "node", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Runs an imgpipe node: the XML-RPC services of its roles, joined to the cluster.",
-        "Every flag has an environment variable; flags win over it, and both win over the conf file."},
+    description = "Runs an imgpipe node: the XML-RPC services of its roles, joined to the cluster. Every flag has an environment variable; flags win over it, and both win over the conf file.",
     footer = {"", "Examples:",
         "  imgpipe node                                   all roles on 127.0.0.1 (conf/all-in-one.conf)",
         "  imgpipe node --config conf/resize.conf --canonical-host 192.168.1.11 --seed-nodes 192.168.1.15:25520",

@@ -1,0 +1,159 @@
+package org.imgpipe.pipeline;
+
+import akka.actor.Address;
+import akka.actor.AddressFromURIString;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.Props;
+import akka.cluster.Member;
+import akka.cluster.MemberStatus;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.Entity;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import akka.cluster.typed.JoinSeedNodes;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import org.imgpipe.config.ImgpipeSettings;
+
+/**
+ * The pipeline of one node: sharding for the stage roles this node has (slots live only there), one
+ * local {@link StagePool} per stage (every node can send to every stage), the {@link Orchestration}
+ * and the {@link JobLedger}. Joins the cluster when no Akka seed nodes are configured.
+ */
+public final class PipelineNode {
+
+  /** The image dispatcher's config path; image work runs there, never on the default dispatcher. */
+  public static final String IMAGE_DISPATCHER = "imgpipe.image-dispatcher";
+
+  private final ActorSystem<?> system;
+  private final Map<Stage, ActorRef<StagePool.Command>> pools;
+  private final ActorRef<Orchestration.Command> orchestration;
+  private final ActorRef<JobLedger.Command> ledger;
+  private final PipelineMetrics metrics;
+
+  private PipelineNode(ActorSystem<?> system, Map<Stage, ActorRef<StagePool.Command>> pools,
+      ActorRef<Orchestration.Command> orchestration, ActorRef<JobLedger.Command> ledger, PipelineMetrics metrics) {
+    this.system = system;
+    this.pools = pools;
+    this.orchestration = orchestration;
+    this.ledger = ledger;
+    this.metrics = metrics;
+  }
+
+  public static PipelineNode start(ActorSystem<?> system, ImgpipeSettings settings, MeterRegistry registry) {
+    return start(system, settings, registry, new StageWork(settings));
+  }
+
+  /** As {@link #start(ActorSystem, ImgpipeSettings, MeterRegistry)}, with the slots running {@code work}. */
+  public static PipelineNode start(ActorSystem<?> system, ImgpipeSettings settings, MeterRegistry registry,
+      StageWork work) {
+    PipelineMetrics metrics = new PipelineMetrics(registry);
+    Executor imageExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig(IMAGE_DISPATCHER));
+    ClusterSharding sharding = ClusterSharding.get(system);
+    for (Stage stage : Stage.values()) {
+      // On a node without the stage's role this starts a proxy only: no slot is ever placed here.
+      sharding.init(Entity.of(StageSlot.typeKey(stage),
+              ctx -> StageSlot.create(ctx.getEntityId(), work, imageExecutor, metrics))
+          .withRole(stage.key())
+          .withMessageExtractor(StageSlot.extractor())
+          .withStopMessage(StageSlot.Stop.INSTANCE));
+    }
+    Map<Stage, ActorRef<StagePool.Command>> pools = new EnumMap<>(Stage.class);
+    for (Stage stage : Stage.values()) {
+      pools.put(stage, system.systemActorOf(StagePool.create(stage, settings, metrics), "imgpipe-pool-" + stage.key(),
+          Props.empty()));
+    }
+    ActorRef<JobLedger.Command> ledger = system.systemActorOf(JobLedger.create(settings), "imgpipe-jobs",
+        Props.empty());
+    ActorRef<Orchestration.Command> orchestration = system.systemActorOf(
+        Orchestration.create(pools, ledger, settings), "imgpipe-orchestration", Props.empty());
+
+    Cluster cluster = Cluster.get(system);
+    List<String> statuses = new ArrayList<>();
+    for (String s : List.of("joining", "weakly_up", "up", "leaving", "exiting", "down", "unreachable")) {
+      statuses.add(s);
+    }
+    metrics.clusterMembers(statuses, status -> countMembers(cluster, status));
+    join(system, settings);
+    return new PipelineNode(system, Map.copyOf(pools), orchestration, ledger, metrics);
+  }
+
+  private static void join(ActorSystem<?> system, ImgpipeSettings settings) {
+    if (!system.settings().config().getStringList("akka.cluster.seed-nodes").isEmpty()) {
+      return; // Akka joins the configured seed nodes by itself
+    }
+    Cluster cluster = Cluster.get(system);
+    List<String> seeds = ClusterConfig.seedAddresses(settings.node().seedNodes(), system.name());
+    if (seeds.isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    } else {
+      List<Address> addresses = new ArrayList<>();
+      for (String s : seeds) {
+        addresses.add(AddressFromURIString.parse(s));
+      }
+      cluster.manager().tell(new JoinSeedNodes(addresses));
+    }
+  }
+
+  private static double countMembers(Cluster cluster, String status) {
+    if (status.equals("unreachable")) {
+      return cluster.state().getUnreachable().size();
+    }
+    int n = 0;
+    for (Member m : cluster.state().getMembers()) {
+      if (m.status().toString().toLowerCase(Locale.ROOT).replace("weaklyup", "weakly_up").equals(status)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** This node's pool of a stage; it sends to that stage's slots wherever in the cluster they are. */
+  public ActorRef<StagePool.Command> pool(Stage stage) {
+    return pools.get(stage);
+  }
+
+  public ActorRef<Orchestration.Command> orchestration() {
+    return orchestration;
+  }
+
+  public ActorRef<JobLedger.Command> ledger() {
+    return ledger;
+  }
+
+  public PipelineMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * True when this node is Up in the cluster and every stage has at least one reachable Up member with
+   * its role, so that every pool can place work.
+   */
+  public boolean ready() {
+    Cluster cluster = Cluster.get(system);
+    if (cluster.selfMember().status() != MemberStatus.up()) {
+      return false;
+    }
+    for (Stage stage : Stage.values()) {
+      boolean found = false;
+      for (Member m : cluster.state().getMembers()) {
+        if (m.status() == MemberStatus.up() && m.hasRole(stage.key())
+            && !cluster.state().getUnreachable().contains(m)) {
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

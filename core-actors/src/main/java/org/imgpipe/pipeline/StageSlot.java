@@ -1,0 +1,147 @@
+package org.imgpipe.pipeline;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.cluster.sharding.typed.ShardingEnvelope;
+import akka.cluster.sharding.typed.ShardingMessageExtractor;
+import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import akka.cluster.typed.Cluster;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * One worker slot of a stage ("filter-3"), a cluster-sharded entity living only on nodes with the
+ * stage's role. A slot runs one job at a time on the image dispatcher; a second job offered while it
+ * works is rejected at once, so the senders' pools try another slot. That keeps the cluster-wide work in
+ * flight of a stage at most its slot count, whatever the number of sending nodes.
+ */
+public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
+
+  /** Messages a slot understands. */
+  public sealed interface Command {}
+
+  /** Run {@code job} on {@code input}; {@code ticket} and {@code attempt} identify it in the replies. */
+  public record Work(long ticket, int attempt, StageJob job, ImagePayload input, long remainingMillis,
+      ActorRef<Reply> replyTo) implements Command, PipelineSerializer.Wire {}
+
+  /** Sharding's hand-off message: a working slot stops only after it has answered its job. */
+  public enum Stop implements Command { INSTANCE }
+
+  private record Finished(Work work, StageResult result) implements Command {}
+
+  /** Answers of a slot to a pool. */
+  public sealed interface Reply extends StagePool.Command, PipelineSerializer.Wire {
+    long ticket();
+
+    int attempt();
+  }
+
+  /** The slot took the job; {@code member} is the cluster address of its node, for failure detection. */
+  public record Accepted(long ticket, int attempt, String slotId, String member) implements Reply {}
+
+  /** The slot is working for another sender (or the job's deadline had passed: {@code expired}). */
+  public record Rejected(long ticket, int attempt, String slotId, boolean expired) implements Reply {}
+
+  /** The job's result. */
+  public record Done(long ticket, int attempt, String slotId, StageResult result) implements Reply {}
+
+  public static EntityTypeKey<Command> typeKey(Stage stage) {
+    return EntityTypeKey.create(Command.class, stage.key() + "-slot");
+  }
+
+  /** Entity id of slot {@code index} of a stage, e.g. "filter-3". */
+  public static String slotId(Stage stage, int index) {
+    return stage.key() + "-" + index;
+  }
+
+  /** One shard per slot, so that sharding spreads the slots over the role's nodes evenly. */
+  public static ShardingMessageExtractor<ShardingEnvelope<Command>, Command> extractor() {
+    return new ShardingMessageExtractor<>() {
+      @Override
+      public String entityId(ShardingEnvelope<Command> envelope) {
+        return envelope.entityId();
+      }
+
+      @Override
+      public String shardId(String entityId) {
+        int dash = entityId.lastIndexOf('-');
+        return dash >= 0 ? entityId.substring(dash + 1) : entityId;
+      }
+
+      @Override
+      public Command unwrapMessage(ShardingEnvelope<Command> envelope) {
+        return envelope.message();
+      }
+    };
+  }
+
+  public static Behavior<Command> create(String slotId, StageWork work, Executor imageExecutor,
+      PipelineMetrics metrics) {
+    return Behaviors.setup(ctx -> new StageSlot(ctx, slotId, work, imageExecutor, metrics));
+  }
+
+  private final String slotId;
+  private final StageWork work;
+  private final Executor imageExecutor;
+  private final PipelineMetrics metrics;
+  private final String member;
+  private Work current;
+  private boolean stopping;
+
+  private StageSlot(ActorContext<Command> ctx, String slotId, StageWork work, Executor imageExecutor,
+      PipelineMetrics metrics) {
+    super(ctx);
+    this.slotId = slotId;
+    this.work = work;
+    this.imageExecutor = imageExecutor;
+    this.metrics = metrics;
+    this.member = Cluster.get(ctx.getSystem()).selfMember().address().toString();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Work.class, this::onWork)
+        .onMessage(Finished.class, this::onFinished)
+        .onMessageEquals(Stop.INSTANCE, this::onStop)
+        .build();
+  }
+
+  private Behavior<Command> onWork(Work w) {
+    if (current != null || stopping) {
+      w.replyTo().tell(new Rejected(w.ticket(), w.attempt(), slotId, false));
+      return this;
+    }
+    if (w.remainingMillis() <= 0) {
+      w.replyTo().tell(new Rejected(w.ticket(), w.attempt(), slotId, true));
+      return this;
+    }
+    current = w;
+    w.replyTo().tell(new Accepted(w.ticket(), w.attempt(), slotId, member));
+    getContext().getLog().debug("{} runs {} (ticket {}, attempt {})", slotId, w.job().getClass().getSimpleName(),
+        w.ticket(), w.attempt());
+    CompletableFuture<StageResult> f = CompletableFuture.supplyAsync(() -> work.run(w.job(), w.input()), imageExecutor);
+    getContext().pipeToSelf(f, (result, error) -> new Finished(w, result != null ? result
+        : StageResult.failure(StageResult.Status.FAILED, "internal error in " + slotId, 0, work.node(w.job().stage()))));
+    return this;
+  }
+
+  private Behavior<Command> onFinished(Finished f) {
+    current = null;
+    metrics.recordWork(f.work().job().stage(), f.result().workMillis());
+    f.work().replyTo().tell(new Done(f.work().ticket(), f.work().attempt(), slotId, f.result()));
+    return stopping ? Behaviors.stopped() : this;
+  }
+
+  private Behavior<Command> onStop() {
+    if (current == null) {
+      return Behaviors.stopped();
+    }
+    stopping = true;
+    return this;
+  }
+}

@@ -1,0 +1,110 @@
+package org.imgpipe.pipeline;
+
+import org.imgpipe.config.ImgpipeSettings;
+import org.imgpipe.imaging.DecodedImage;
+import org.imgpipe.imaging.FilterType;
+import org.imgpipe.imaging.ImageDecoder;
+import org.imgpipe.imaging.ImageEncoder;
+import org.imgpipe.imaging.ImageFormat;
+import org.imgpipe.imaging.ImageOperation;
+import org.imgpipe.imaging.ImagingException;
+import org.imgpipe.imaging.ImagingLimits;
+import org.imgpipe.imaging.LogoWatermark;
+import org.imgpipe.imaging.Position;
+import org.imgpipe.imaging.Raster;
+import org.imgpipe.imaging.Resize;
+import org.imgpipe.imaging.TextWatermark;
+import org.imgpipe.imaging.Thumbnail;
+
+/**
+ * Maps a {@link StageJob} onto the imaging operations and runs it on the calling thread (a slot calls
+ * it on the image dispatcher). Pure: the same job on the same input gives the same result on any node,
+ * which is what makes retrying a job on another slot safe.
+ */
+public class StageWork {
+
+  private final ImgpipeSettings settings;
+  private final ImagingLimits limits;
+  private final ImageDecoder decoder;
+  private final ImageEncoder encoder;
+
+  public StageWork(ImgpipeSettings settings) {
+    this.settings = settings;
+    this.limits = ImagingLimits.from(settings);
+    this.decoder = new ImageDecoder(limits);
+    this.encoder = new ImageEncoder();
+  }
+
+  /** host:port of this node's service for the stage, as host_map shows it. */
+  public String node(Stage stage) {
+    return settings.serviceAddress(stage.role());
+  }
+
+  /** Runs the job; never throws: failures come back as a FAILED result with a client-safe message. */
+  public StageResult run(StageJob job, ImagePayload input) {
+    long start = System.nanoTime();
+    String node = node(job.stage());
+    try {
+      DecodedImage in = decode(input);
+      Raster source = in.raster();
+      Raster out;
+      ImagePayload answer;
+      if (job instanceof StageJob.Resize r) {
+        out = new Resize(r.targetWidth(), r.targetHeight(), r.keepAspect(), limits).apply(source);
+        answer = r.encode() ? encoded(out, in.format(), in.format() == ImageFormat.JPEG ? 75 : 0)
+            : new ImagePayload.Decoded(out, in.format());
+      } else if (job instanceof StageJob.Thumbnail t) {
+        out = new Thumbnail(t.size(), limits).apply(source);
+        answer = encoded(out, ImageFormat.PNG, 0);
+      } else if (job instanceof StageJob.Filter f) {
+        out = source;
+        for (StageJob.FilterStep step : f.steps()) {
+          ImageOperation op = FilterType.parse(step.name()).withIntensity(step.intensity());
+          out = op.apply(out);
+        }
+        answer = f.encode() ? encoded(out, ImageFormat.PNG, 0) : new ImagePayload.Decoded(out, in.format());
+      } else if (job instanceof StageJob.TextWatermark w) {
+        out = new TextWatermark(w.text(), Position.parse(w.position()), w.fontSize(), w.color(), w.opacity())
+            .apply(source);
+        answer = w.encode() ? encoded(out, ImageFormat.PNG, 0) : new ImagePayload.Decoded(out, in.format());
+      } else if (job instanceof StageJob.LogoWatermark l) {
+        Raster logo = decoder.decode(l.logo()).raster();
+        out = new LogoWatermark(logo, Position.parse(l.position()), l.scale(), l.opacity(), limits).apply(source);
+        answer = encoded(out, ImageFormat.PNG, 0);
+      } else if (job instanceof StageJob.Format f) {
+        out = source;
+        answer = encoded(out, ImageFormat.parse(f.format()), f.quality());
+      } else {
+        throw new ImagingException("unsupported job");
+      }
+      return new StageResult(StageResult.Status.OK, "", answer, out.width(), out.height(), source.width(),
+          source.height(), millisSince(start), node);
+    } catch (ImagingException e) {
+      return StageResult.failure(StageResult.Status.FAILED, e.getMessage(), millisSince(start), node);
+    } catch (OutOfMemoryError e) {
+      return StageResult.failure(StageResult.Status.FAILED, "not enough memory for this image", millisSince(start), node);
+    } catch (RuntimeException e) {
+      String m = e.getMessage();
+      return StageResult.failure(StageResult.Status.FAILED,
+          m == null || m.isBlank() ? "internal error while processing the image" : m, millisSince(start), node);
+    }
+  }
+
+  private DecodedImage decode(ImagePayload input) throws ImagingException {
+    if (input instanceof ImagePayload.Decoded d) {
+      return new DecodedImage(d.raster(), d.sourceFormat());
+    }
+    if (input instanceof ImagePayload.Encoded e && e.bytes() != null) {
+      return decoder.decode(e.bytes());
+    }
+    throw new ImagingException("no image data");
+  }
+
+  private ImagePayload encoded(Raster r, ImageFormat format, int quality) throws ImagingException {
+    return new ImagePayload.Encoded(encoder.encode(r, format, quality));
+  }
+
+  private static long millisSince(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+}
