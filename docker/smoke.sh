@@ -4,7 +4,7 @@
 #   2. brings up docker/docker-compose.yml (14 containers, one Akka cluster) under its own project name,
 #      with the orchestrator's port 50055 published on 127.0.0.1 only,
 #   3. waits for every container's health check and for the cluster to have all 14 members,
-#   4. runs `imgpipe demo --orchestrator 127.0.0.1:50055` and checks 30/30 (the demo's summary, and the
+#   4. runs `imgpipe demo --orchestrator 127.0.0.1:50055 --no-embedded` and checks 30/30 (the demo's summary, and the
 #      30 output files: PNG, 1280x720),
 #   5. shows how the work spread over the containers (the demo's summary, the per-container stage
 #      metrics, the orchestrator's log),
@@ -133,9 +133,10 @@ while :; do
   sleep 5
 done
 
-step "running the demo: imgpipe demo --orchestrator 127.0.0.1:50055"
+step "running the demo: imgpipe demo --orchestrator 127.0.0.1:50055 --no-embedded"
 set +e
-(cd "$work" && timeout "$demo_timeout" "$root/imgpipe" demo --orchestrator 127.0.0.1:50055) 2>&1 | tee "$work/demo.txt"
+# --no-embedded: fail rather than fall back to an embedded node if the containers do not answer.
+(cd "$work" && timeout "$demo_timeout" "$root/imgpipe" demo --orchestrator 127.0.0.1:50055 --no-embedded --clean) 2>&1 | tee "$work/demo.txt"
 demo_rc=${PIPESTATUS[0]}
 set -e
 echo "demo exit code: $demo_rc"
