@@ -143,8 +143,9 @@ echo "demo exit code: $demo_rc"
 
 step "checking 30/30"
 # The demo's own summary line, and the files it wrote: 30 PNGs of 1280x720.
-summary=$(grep -iE 'successful' "$work/demo.txt" | tail -1 || true)
-echo "summary: ${summary:-<no 'Successful' line>}"
+summary=$(grep -E '^Successful:' "$work/demo.txt" | tail -1 || true)
+failed_line=$(grep -E '^Failed:' "$work/demo.txt" | tail -1 || true)
+echo "summary: ${summary:-<no 'Successful:' line>} / ${failed_line:-<no 'Failed:' line>}"
 check=$(python3 - "$work/output" <<'EOF'
 import os, struct, sys
 d = sys.argv[1]
@@ -168,7 +169,8 @@ EOF
 echo "$check"
 [ "$demo_rc" = 0 ] || fail "the demo exited with $demo_rc"
 grep -q 'valid outputs: 30/30' <<<"$check" || fail "fewer than 30 valid output images"
-if [ -n "$summary" ] && ! grep -qE '(^|[^0-9])30([^0-9]|$)' <<<"$summary"; then fail "the demo's summary does not say 30 successful"; fi
+grep -qE '^Successful: +30$' <<<"$summary" || fail "the demo's summary does not say 30 successful"
+grep -qE '^Failed: +0$' <<<"$failed_line" || fail "the demo's summary does not say 0 failed"
 echo "30/30 images processed"
 
 step "work distribution"
