@@ -31,6 +31,9 @@ public final class BatchSummary {
     }
   }
 
+  /** host_map stages in pipeline order; the orchestrator that ran the request last. */
+  private static final List<String> STAGE_ORDER = List.of("Resize", "Filter", "Watermark", "Format", "Orchestrator");
+
   private final int requested;
   private final List<ImageResult> results;
   private final long wallMillis;
@@ -176,11 +179,19 @@ public final class BatchSummary {
       b.append("  (no successful image)\n");
     }
     distribution.forEach((node, counts) -> {
-      int sum = counts.entrySet().stream().filter(e -> !e.getKey().equals("Orchestrator"))
-          .mapToInt(Map.Entry::getValue).sum();
       StringBuilder parts = new StringBuilder();
-      counts.forEach((stage, n) -> parts.append(parts.length() == 0 ? "" : ", ").append(stage).append(' ').append(n));
-      b.append(fmt("  %-24s -> %4d stages  (%s)%n", node, sum, parts));
+      for (String stage : STAGE_ORDER) {
+        Integer n = counts.get(stage);
+        if (n != null) {
+          parts.append(parts.length() == 0 ? "" : ", ").append(stage).append(' ').append(n);
+        }
+      }
+      counts.forEach((stage, n) -> {
+        if (!STAGE_ORDER.contains(stage)) {
+          parts.append(parts.length() == 0 ? "" : ", ").append(stage).append(' ').append(n);
+        }
+      });
+      b.append(fmt("  %-24s -> %s%n", node, parts));
     });
     List<ImageResult> failures = results.stream().filter(r -> !r.success()).toList();
     if (!failures.isEmpty()) {

@@ -6,8 +6,9 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
 import com.typesafe.config.Config;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -20,7 +21,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.imgpipe.config.ImgpipeSettings;
+import org.imgpipe.bridge.BridgeBinding;
+import org.imgpipe.bridge.XmlRpcBridge;
 import org.imgpipe.config.ImgpipeSettings.Role;
+import org.imgpipe.pipeline.PipelineNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,9 +47,12 @@ public final class ImgpipeNode implements AutoCloseable {
   private final Map<Role, Integer> openPorts;
   private final String clusterAddress;
 
+  private final PrometheusMeterRegistry registry;
+
   private ImgpipeNode(ActorSystem<Void> system, ImgpipeSettings settings, Map<Role, Integer> openPorts,
-      String clusterAddress) {
+      String clusterAddress, PrometheusMeterRegistry registry) {
     this.system = system;
+    this.registry = registry;
     this.settings = settings;
     this.openPorts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(openPorts));
     this.clusterAddress = clusterAddress;
@@ -74,17 +81,46 @@ public final class ImgpipeNode implements AutoCloseable {
     try {
       Cluster cluster = Cluster.get(system);
       system.systemActorOf(MembershipLog.create(), "imgpipe-membership-log", akka.actor.typed.Props.empty());
-      if (settings.node().seedNodes().isEmpty()) {
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
-      }
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      // Starts sharding for the node's stage roles and joins the cluster (itself when no seed is given).
+      PipelineNode pipeline = PipelineNode.start(system, settings, registry);
       awaitUp(cluster, joinTimeout, settings);
+      BridgeBinding binding = bind(system, pipeline, settings, registry);
+      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "imgpipe-unbind-xmlrpc",
+          () -> {
+            log.info("no longer accepting XML-RPC calls; finishing the calls in progress");
+            return binding.unbind();
+          });
+      Map<Role, Integer> open = new LinkedHashMap<>();
+      for (Role r : ports.keySet()) {
+        open.put(r, binding.port(r));
+      }
       String address = cluster.selfMember().address().toString();
-      Map<Role, Integer> open = startServices(system, settings, ports);
-      return new ImgpipeNode(system, settings, open, address);
+      return new ImgpipeNode(system, settings, open, address, registry);
     } catch (RuntimeException e) {
       system.terminate();
       awaitQuietly(system, Duration.ofSeconds(10));
       throw e instanceof NodeConfigException ? e : startFailure(e, settings);
+    }
+  }
+
+  private static BridgeBinding bind(ActorSystem<Void> system, PipelineNode pipeline, ImgpipeSettings settings,
+      PrometheusMeterRegistry registry) {
+    try {
+      return XmlRpcBridge.bind(system, pipeline, settings, registry).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NodeConfigException("interrupted while opening the XML-RPC ports");
+    } catch (TimeoutException e) {
+      throw new NodeConfigException("the XML-RPC ports did not open within 60 s");
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+          ? c.getCause() : e.getCause();
+      String m = NodeOptions.oneLine(String.valueOf(cause.getMessage()));
+      if (m.contains("Bind failed") || m.contains("already in use")) {
+        throw new NodeConfigException(m + " (a port already in use, or an address this machine does not have)", e);
+      }
+      throw new NodeConfigException(m, e);
     }
   }
 
@@ -96,13 +132,6 @@ public final class ImgpipeNode implements AutoCloseable {
         ports.put(r, settings.ports().of(r));
       }
     }
-    return ports;
-  }
-
-  private static Map<Role, Integer> startServices(ActorSystem<Void> system, ImgpipeSettings settings,
-      Map<Role, Integer> ports) {
-    // The pipeline (stage pools, orchestration) and the XML-RPC bridge are started here once their
-    // modules provide PipelineNode.start and XmlRpcBridge.bind.
     return ports;
   }
 
@@ -177,6 +206,11 @@ public final class ImgpipeNode implements AutoCloseable {
   /** The XML-RPC services this node opened, with their bound ports, in the original's port order. */
   public Map<Role, Integer> openPorts() {
     return openPorts;
+  }
+
+  /** The node's meters, as /metrics shows them. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
   }
 
   /** akka://imgpipe@host:port of this node. */

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.imgpipe.config.ImgpipeSettings;
 import org.imgpipe.config.ImgpipeSettings.Role;
+import org.imgpipe.pipeline.ClusterConfig;
 
 /**
  * How to start one node: a conf file plus overrides from flags and environment variables. Every field
@@ -225,10 +226,32 @@ public final class NodeOptions {
           .withFallback(ConfigFactory.defaultOverrides())
           .withFallback(file)
           .withFallback(ConfigFactory.defaultApplication())
+          .withFallback(imgpipeReference())
           .withFallback(ConfigFactory.defaultReference())
           .resolve();
     } catch (ConfigException e) {
       throw new NodeConfigException("bad configuration: " + oneLine(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * core-actors' reference.conf on its own. It overrides Akka keys (provider, serializers, downing,
+   * frame sizes) that Akka's own reference.conf files also set, and which of several reference.conf
+   * files wins in {@link ConfigFactory#defaultReference()} depends on the classpath order (a lib/*
+   * wildcard has none). Layering it explicitly above the merged references makes imgpipe's win.
+   */
+  static Config imgpipeReference() {
+    java.net.URL cls = ImgpipeSettings.class.getResource("ImgpipeSettings.class");
+    String name = ImgpipeSettings.class.getName().replace('.', '/') + ".class";
+    if (cls == null || !cls.toString().endsWith(name)) {
+      return ConfigFactory.empty();
+    }
+    try {
+      java.net.URL ref = new java.net.URL(cls.toString().substring(0, cls.toString().length() - name.length())
+          + "reference.conf");
+      return ConfigFactory.parseURL(ref, ConfigParseOptions.defaults().setAllowMissing(true));
+    } catch (java.net.MalformedURLException e) {
+      return ConfigFactory.empty();
     }
   }
 
@@ -277,29 +300,11 @@ public final class NodeOptions {
   }
 
   /**
-   * The Akka keys of a node. Seed nodes default to the node itself: with none configured the
-   * launcher joins the node to itself once it is bound (which also works with cluster port 0).
+   * The Akka keys of a node (bind and canonical address, roles, seed nodes), as the pipeline derives
+   * them. With no seed nodes the node joins itself once it is bound (which also works with port 0).
    */
   static Config akkaConfig(ImgpipeSettings s, Config imgpipe) {
-    ImgpipeSettings.Node n = s.node();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("akka.actor.provider", "cluster");
-    m.put("akka.remote.artery.transport", "tcp");
-    m.put("akka.remote.artery.canonical.hostname", n.advertisedHost());
-    m.put("akka.remote.artery.canonical.port", n.clusterPort());
-    m.put("akka.remote.artery.bind.hostname", n.host());
-    m.put("akka.remote.artery.bind.port", n.clusterPort());
-    List<String> roles = new ArrayList<>();
-    for (Role r : new TreeSet<>(n.roles())) {
-      roles.add(r.configName());
-    }
-    m.put("akka.cluster.roles", roles);
-    List<String> seeds = new ArrayList<>();
-    for (String seed : n.seedNodes()) {
-      seeds.add(seedAddress(seed));
-    }
-    m.put("akka.cluster.seed-nodes", seeds);
-    return ConfigFactory.parseMap(m, "imgpipe.node (derived by the launcher)");
+    return ClusterConfig.of(s, SYSTEM_NAME);
   }
 
   /** "host:port" (or a full akka:// address) → the Akka address of that seed node. */

@@ -210,4 +210,14 @@ class NodeOptionsTest {
       assertEquals("akka://imgpipe@192.168.1.15:25520", c.getStringList("akka.cluster.seed-nodes").get(0));
     }
   }
+
+  @Test
+  void imgpipesAkkaSettingsWinOverAkkasOwnDefaultsWhateverTheClasspathOrder() {
+    Config ref = NodeOptions.imgpipeReference();
+    assertEquals("cluster", ref.getString("akka.actor.provider"), "core-actors' reference.conf was found");
+    Config c = NodeOptions.builder().build().toConfig();
+    assertEquals("cluster", c.getString("akka.actor.provider"));
+    assertEquals("akka.cluster.sbr.SplitBrainResolverProvider", c.getString("akka.cluster.downing-provider-class"));
+    assertEquals("off", c.getString("akka.actor.allow-java-serialization"));
+  }
 }
