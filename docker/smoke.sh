@@ -43,6 +43,8 @@ fail() { echo "SMOKE FAILED: $*" >&2; exit 1; }
 
 command -v docker-compose >/dev/null || fail "docker-compose (compose v1) is not installed"
 export IMGPIPE_IMAGE=$tag IMGPIPE_PUBLISH_ADDRESS=127.0.0.1
+# Creating 14 containers on a busy machine can keep the daemon from answering within compose's 60 s.
+export COMPOSE_HTTP_TIMEOUT=${COMPOSE_HTTP_TIMEOUT:-300}
 dc() { docker-compose -p "$project" -f "$compose_file" "$@"; }
 
 # HTTP GET on 127.0.0.1 inside the given container (or on this machine without one), with bash's
