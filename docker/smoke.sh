@@ -2,7 +2,9 @@
 # End-to-end smoke test of the container packaging, on one machine with a Docker daemon:
 #   1. builds the image (docker/build-image.sh; Maven first if the jars are stale),
 #   2. brings up docker/docker-compose.yml (14 containers, one Akka cluster) under its own project name,
-#      with the orchestrator's port 50055 published on 127.0.0.1 only,
+#      with the orchestrator's port 50055 published on 127.0.0.1 only; by default in four waves
+#      (orchestrator; resize and format; filter; watermark), each healthy before the next
+#      (SMOKE_WAVES=0: all with one `docker-compose up -d`),
 #   3. waits for every container's health check and for the cluster to have all 14 members,
 #   4. runs `imgpipe demo --orchestrator 127.0.0.1:50055 --no-embedded` and checks 30/30 (the demo's summary, and the
 #      30 output files: PNG, 1280x720),
@@ -33,7 +35,7 @@ while [ $# -gt 0 ]; do
     --base) base=${2:?--base needs an image}; shift 2 ;;
     --tag) tag=${2:?--tag needs a tag}; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "smoke.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -91,32 +93,51 @@ if http_get 50055 /health >/dev/null || (exec 3<>/dev/tcp/127.0.0.1/50055) 2>/de
   fail "127.0.0.1:50055 is already in use; stop whatever listens there first"
 fi
 
+# Waits until every container of the project is running and healthy, and there are $1 of them.
+wait_healthy() {
+  local want=$1 deadline=$((SECONDS + health_timeout)) ids total healthy bad id st
+  while :; do
+    ids=$(dc ps -q)
+    total=$(wc -w <<<"$ids")
+    healthy=0; bad=""
+    for id in $ids; do
+      st=$(docker inspect --format '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' "$id")
+      case $st in
+        "running healthy") healthy=$((healthy + 1)) ;;
+        exited* | dead* | restarting* | *unhealthy) bad="$bad $(docker inspect --format '{{.Name}}' "$id" | sed "s|^/${project}_||")($st)" ;;
+      esac
+    done
+    echo "  $(date -u +%H:%M:%S) healthy $healthy/$want (containers $total)${bad:+; not yet:$bad}"
+    [ "$healthy" -ge "$want" ] && return 0
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      dc ps
+      dc logs --no-color --tail 30
+      fail "not all containers healthy after ${health_timeout}s"
+    fi
+    sleep 10
+  done
+}
+
 step "starting $nodes containers (project $project)"
 dc down --volumes --remove-orphans --timeout 10 >/dev/null 2>&1 || true
-dc up -d 2>&1 | tail -20
+if [ "${SMOKE_WAVES:-1}" = 1 ]; then
+  # The same compose file and containers, created a few at a time: fourteen JVMs starting at once on
+  # a small, busy machine starve each other (SMOKE_WAVES=0 starts them all with one `up -d`).
+  started=0
+  for wave in "orchestrator" "resize-1 resize-2 resize-3 format-1 format-2" \
+      "filter-1 filter-2 filter-3 filter-4 filter-5" "watermark-1 watermark-2 watermark-3"; do
+    echo "-- docker-compose up -d $wave"
+    # shellcheck disable=SC2086
+    dc up -d $wave 2>&1 | grep -v '^Creating.*\.\.\. $' | tail -8
+    started=$((started + $(wc -w <<<"$wave")))
+    wait_healthy "$started"
+  done
+else
+  dc up -d 2>&1 | tail -20
+fi
 
 step "waiting for every health check (at most ${health_timeout}s)"
-deadline=$((SECONDS + health_timeout))
-while :; do
-  ids=$(dc ps -q)
-  total=$(wc -w <<<"$ids")
-  healthy=0; bad=""
-  for id in $ids; do
-    st=$(docker inspect --format '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' "$id")
-    case $st in
-      "running healthy") healthy=$((healthy + 1)) ;;
-      exited* | dead* | *unhealthy) bad="$bad $(docker inspect --format '{{.Name}}' "$id")($st)" ;;
-    esac
-  done
-  echo "  $(date -u +%H:%M:%S) healthy $healthy/$nodes (containers $total)${bad:+; failing:$bad}"
-  [ "$healthy" -ge "$nodes" ] && break
-  if [ "$SECONDS" -ge "$deadline" ]; then
-    dc ps
-    dc logs --no-color --tail 30
-    fail "not all containers healthy after ${health_timeout}s"
-  fi
-  sleep 10
-done
+wait_healthy "$nodes"
 dc ps
 
 step "waiting for one cluster of $nodes members (at most ${cluster_timeout}s)"
