@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.ClusterEvent;
+import akka.cluster.MemberStatus;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import akka.cluster.typed.Cluster;
@@ -170,6 +171,13 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
           "a " + s.job().stage().label() + " job was sent to the " + stage.label() + " pool", 0, ""));
       return this;
     }
+    if (!anyUpWithRole()) {
+      // Without a member of the role, sharding has nowhere to put a slot: say so instead of waiting.
+      metrics.jobOutcome(stage, StageResult.Status.FAILED);
+      s.replyTo().tell(StageResult.failure(StageResult.Status.FAILED,
+          "no node with the " + stage.key() + " role is up in the cluster", 0, ""));
+      return this;
+    }
     long size = s.input() == null ? 0 : s.input().sizeBytes();
     if (size > maxPayloadBytes && mayRunRemotely()) {
       metrics.jobOutcome(stage, StageResult.Status.FAILED);
@@ -204,14 +212,13 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
         break;
       }
       Job job = queue.pollFirst();
-      long remaining = Duration.ofNanos(job.deadlineNanos - now).toMillis();
       job.sends++;
       job.slot = s;
       job.member = null;
       job.running = false;
       slotTicket[s] = job.ticket;
-      slotRefs[s].tell(new StageSlot.Work(job.ticket, job.sends, job.submit.job(), job.submit.input(), remaining,
-          getContext().getSelf().narrow()));
+      // Reserve first: the image travels only to a slot that has agreed to take it.
+      slotRefs[s].tell(new StageSlot.Reserve(job.ticket, job.sends, getContext().getSelf().narrow()));
       timers.startSingleTimer(new TimerKey("answer", job.ticket), new AnswerTimeout(job.ticket, job.sends),
           acceptTimeout);
     }
@@ -227,6 +234,15 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
         timers.startSingleTimer("tick", Tick.INSTANCE, Duration.ofNanos(Math.max(1_000_000, wake - now)));
       }
     }
+  }
+
+  private boolean anyUpWithRole() {
+    for (akka.cluster.Member m : Cluster.get(getContext().getSystem()).state().getMembers()) {
+      if (m.hasRole(stage.key()) && (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True unless this node is the only Up member with the stage's role (then every slot is local). */
@@ -272,6 +288,9 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     if (unreachable.contains(a.member())) {
       failAttempt(job, "slot " + a.slotId() + " is on unreachable node " + a.member());
     } else {
+      long remaining = Duration.ofNanos(job.deadlineNanos - System.nanoTime()).toMillis();
+      slotRefs[job.slot].tell(new StageSlot.Work(job.ticket, job.sends, job.submit.job(), job.submit.input(),
+          remaining, getContext().getSelf().narrow()));
       timers.startSingleTimer(new TimerKey("answer", job.ticket), new AnswerTimeout(job.ticket, job.sends),
           attemptTimeout);
     }
