@@ -70,6 +70,37 @@ public final class TestImages {
     return new Raster(px, width, height, false);
   }
 
+  /**
+   * A smooth synthetic scene: a two-way gradient with a flat disc and a flat bar, no noise. It
+   * compresses well, like rendered graphics and the demo batch's generated pictures.
+   */
+  public static Raster smoothScene(int width, int height) {
+    int[] px = new int[width * height];
+    double cx = width * 0.5;
+    double cy = height * 0.5;
+    double rad = Math.min(width, height) * 0.25;
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        int r = 255 * y / height;
+        int g = 64 + 128 * x / width;
+        int b = 255 - 255 * y / height;
+        double dx = x - cx;
+        double dy = y - cy;
+        if (dx * dx + dy * dy < rad * rad) {
+          r = 20;
+          g = 200;
+          b = 220;
+        } else if (y > height / 8 && y < height / 8 + height / 40 && x > width / 10 && x < width * 9 / 10) {
+          r = 250;
+          g = 230;
+          b = 30;
+        }
+        px[y * width + x] = 0xFF000000 | (r << 16) | (g << 8) | b;
+      }
+    }
+    return new Raster(px, width, height, false);
+  }
+
   /** A photo-like image whose alpha falls from opaque (left) to transparent (right). */
   public static Raster photoLikeWithAlpha(int width, int height, long seed) {
     Raster base = photoLike(width, height, seed);
