@@ -1,16 +1,12 @@
 package org.imgpipe.cli;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import org.imgpipe.config.ImgpipeSettings.Role;
 import org.imgpipe.demo.BatchItem;
 import org.imgpipe.demo.BatchRunner;
@@ -18,7 +14,6 @@ import org.imgpipe.demo.BatchSource;
 import org.imgpipe.demo.BatchSummary;
 import org.imgpipe.demo.DirectorySource;
 import org.imgpipe.demo.ImageResult;
-import org.imgpipe.demo.SyntheticBatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,9 +37,26 @@ final class BenchCommand implements Callable<Integer> {
   Path input;
 
   @Option(names = "--workload", paramLabel = "KIND", defaultValue = "demo",
-      description = "demo: the batch's synthetic images and options; photo: photo-like 1920x1080 JPEGs "
-          + "(noisy, hard to compress) with the same options (default ${DEFAULT-VALUE}).")
+      description = "demo: the original's 30 synthetic images and options; photo: 2560x1600 JPEGs (generated, "
+          + "or --input DIR) to 1280x720, BLUR, SHARPEN, CONTRAST, watermark, JPEG 85; demo,photo with "
+          + "--matrix/--report/--chart (default ${DEFAULT-VALUE}).")
   String workload;
+
+  @Option(names = "--matrix", description = "Run each workload at concurrency 1, 2, 4 and 8 and print the full report.")
+  boolean matrix;
+
+  @Option(names = "--report", paramLabel = "FILE", description = "Write the report's tables (Markdown) to FILE.")
+  Path report;
+
+  @Option(names = "--chart", paramLabel = "FILE", description = "Draw the report's chart (PNG) into FILE.")
+  Path chart;
+
+  @Option(names = "--node-pid", paramLabel = "PID", defaultValue = "0",
+      description = "Process whose CPU, heap and RSS the report gives (default: the orchestrator port's listener).")
+  long nodePid;
+
+  @Option(names = "--reference", paramLabel = "LABEL=IMG/S", description = "A dashed line on the chart, e.g. libvips.")
+  List<String> references = new ArrayList<>();
 
   @Option(names = "--warmup", paramLabel = "N", defaultValue = "4",
       description = "Requests sent first and not counted (default ${DEFAULT-VALUE}).")
@@ -67,6 +79,18 @@ final class BenchCommand implements Callable<Integer> {
     Remote remote = call.remote(orch);
     if (!Remote.listening(orch, java.time.Duration.ofSeconds(2))) {
       throw new CliException(Remote.describe(new java.net.ConnectException(), orch, call.timeout));
+    }
+    if (matrix || report != null || chart != null) {
+      List<Integer> levels = matrix ? org.imgpipe.bench.BenchHarness.MATRIX : List.of(concurrency);
+      try (org.imgpipe.bench.ResourceProbe probe = org.imgpipe.bench.BenchSuite.probeFor(orch.host(), orch.port(), nodePid)) {
+        var plan = new org.imgpipe.bench.BenchSuite.Plan(org.imgpipe.bench.BenchSuite.workloadNames(workload), input,
+            levels, requests, warmup, report, chart,
+            references.stream().map(org.imgpipe.bench.BenchSuite::reference).toList(), orch.toString());
+        var runs = org.imgpipe.bench.BenchSuite.run(plan, remote.pipeline(), probe, call.retry(), out);
+        return runs.stream().allMatch(r -> r.failed() == 0) ? 0 : 1;
+      } catch (IllegalArgumentException e) {
+        throw new CliException(e.getMessage());
+      }
     }
     List<BatchItem> distinct = images();
     out.printf("Bench: %d requests, concurrency %d, workload %s, against %s%n", requests, concurrency,
@@ -120,50 +144,11 @@ final class BenchCommand implements Callable<Integer> {
       }
       return items;
     }
-    switch (workload) {
-      case "demo" -> {
-        for (int i = 1; i <= 4; i++) {
-          items.add(new SyntheticBatch(4).item(i));
-        }
-      }
-      case "photo" -> {
-        for (int i = 1; i <= 4; i++) {
-          items.add(new BatchItem(i, "photo_" + i + ".jpg", photo(i),
-              SyntheticBatch.processOptions(SyntheticBatch.filters(i), SyntheticBatch.watermarkText(i))));
-        }
-      }
-      default -> throw new CliException("--workload must be demo or photo, not '" + workload + "'");
+    try {
+      return org.imgpipe.bench.Workload.named(workload, null).first(warmup + requests);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--workload must be demo or photo, not '" + workload + "'");
     }
-    return items;
-  }
-
-  /** A 1920x1080 JPEG with smooth colour fields and grain, seeded, so runs compare. */
-  static byte[] photo(int seed) throws IOException {
-    int w = 1920;
-    int h = 1080;
-    Random rnd = new Random(seed);
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    double fx = 2 + rnd.nextDouble() * 4;
-    double fy = 2 + rnd.nextDouble() * 4;
-    int[] row = new int[w];
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        double u = (double) x / w;
-        double v = (double) y / h;
-        int r = clamp(128 + 90 * Math.sin(fx * u * Math.PI + v) + rnd.nextGaussian() * 12);
-        int g = clamp(128 + 90 * Math.sin(fy * v * Math.PI + 2 * u) + rnd.nextGaussian() * 12);
-        int b = clamp(128 + 90 * Math.cos((u + v) * fx) + rnd.nextGaussian() * 12);
-        row[x] = r << 16 | g << 8 | b;
-      }
-      img.setRGB(0, y, w, 1, row, 0, w);
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(img, "jpg", out);
-    return out.toByteArray();
-  }
-
-  private static int clamp(double v) {
-    return (int) Math.max(0, Math.min(255, v));
   }
 
   /** {@code count} requests over a few prepared images, in turn. */

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import java.io.PrintWriter;
 import org.imgpipe.config.ImgpipeSettings.Role;
 import org.imgpipe.node.ImgpipeNode;
+import org.imgpipe.node.LocalPorts;
 import org.imgpipe.node.NodeConfigException;
 import org.imgpipe.node.NodeOptions;
 import org.slf4j.LoggerFactory;
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * The all-roles node the demo starts in its own JVM when nothing answers on a loopback orchestrator
  * address, and stops after the batch. On the default orchestrator port it opens the default ports of
  * every service (so other clients can use it meanwhile); on another port, only that port is fixed and
- * the other services take free ports. Its cluster port is always a free one: nobody joins it.
+ * the other services take free ones. Its cluster port is always a free one: nobody joins it.
  */
 final class EmbeddedNode {
 
@@ -24,7 +25,7 @@ final class EmbeddedNode {
         .seedNodes(java.util.List.of());
     boolean defaults = orchestrator.port() == Defaults.port(Role.ORCHESTRATOR);
     for (Role r : Role.values()) {
-      b.port(r, r == Role.ORCHESTRATOR ? orchestrator.port() : defaults ? Defaults.port(r) : freePort(host));
+      b.port(r, r == Role.ORCHESTRATOR ? orchestrator.port() : defaults ? Defaults.port(r) : LocalPorts.free(host));
     }
     if (!verbose) {
       quiet("akka");
@@ -42,16 +43,6 @@ final class EmbeddedNode {
       return node;
     } catch (NodeConfigException e) {
       throw new CliException("could not start the embedded node: " + e.getMessage(), e);
-    }
-  }
-
-  /** A port free right now on {@code host} (so host_map names real ports, which port 0 would not). */
-  private static int freePort(String host) {
-    try (java.net.ServerSocket s = new java.net.ServerSocket()) {
-      s.bind(new java.net.InetSocketAddress(host, 0));
-      return s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new CliException("cannot find a free port on " + host + ": " + e.getMessage());
     }
   }
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
     description = "imgpipe: a distributed image-processing pipeline on Akka Cluster, serving the original XML-RPC services (Resize 50052, Filter 50053, Watermark 50054, Orchestrator 50055, Format 50056).",
     subcommands = {NodeCommand.class, DemoCommand.class, ProcessCommand.class, ResizeCommand.class,
         FilterCommand.class, WatermarkCommand.class, FormatCommand.class, StatusCommand.class, ProbeCommand.class,
-        BenchCommand.class, CommandLine.HelpCommand.class},
+        BenchCommand.class, org.imgpipe.panel.GuiCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Quick start:  imgpipe demo", "Run 'imgpipe COMMAND --help' for a command's options."})
 public final class ImgpipeCli implements Callable<Integer> {
 

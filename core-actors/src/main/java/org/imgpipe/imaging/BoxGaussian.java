@@ -1,14 +1,18 @@
 package org.imgpipe.imaging;
 
 /**
- * Gaussian blur as three box blurs per axis (the extended box blur of Gwosdek et al., as Pillow
- * uses): each box has an integer half-width and a fractional weight for its two edge pixels, so the
- * three passes match the variance sigma^2 exactly. A running sum makes each pass cost O(1) per pixel
- * whatever sigma is. Edges repeat the border pixel. Channels are kept in float between passes.
+ * Gaussian blur as three box blurs per axis (the extended box blur of Gwosdek et al., which Pillow
+ * uses too): each box has an integer half-width and a fractional weight for its two edge pixels, so
+ * the three passes have exactly the variance sigma^2. A running sum makes each pass cost O(1) per
+ * pixel whatever sigma is. Edges repeat the border pixel. Channels are kept in 8.8 fixed point
+ * between passes; running sums are exact integers.
  */
 final class BoxGaussian {
 
   static final int PASSES = 3;
+
+  /** Keeps 8.8 running sums inside an int: (2l + 1) * 65280 < 2^31. */
+  static final double MAX_SIGMA = 15_000;
 
   private BoxGaussian() {}
 
@@ -23,108 +27,147 @@ final class BoxGaussian {
   }
 
   static Raster blur(Raster src, double sigma) {
+    double s = Math.min(sigma, MAX_SIGMA);
     int w = src.width();
     int h = src.height();
     int n = w * h;
     int channels = src.hasAlpha() ? 4 : 3;
     int[] in = src.argb();
-    float[][] planes = new float[channels][n];
-    for (int i = 0; i < n; i++) {
-      int p = in[i];
-      planes[0][i] = (p >> 16) & 0xFF;
-      planes[1][i] = (p >> 8) & 0xFF;
-      planes[2][i] = p & 0xFF;
-      if (channels == 4) {
-        planes[3][i] = p >>> 24;
+    Box box = new Box(s);
+    int[][] planes = new int[channels][n];
+    int pad = box.l + 1;
+    int[] line = new int[w + 2 * pad];
+    int[] line2 = new int[w + 2 * pad];
+    // Horizontal passes row by row (the row stays in cache), writing the planes.
+    for (int c = 0; c < channels; c++) {
+      int shift = c == 3 ? 24 : 16 - 8 * c;
+      int[] plane = planes[c];
+      for (int y = 0; y < h; y++) {
+        int row = y * w;
+        for (int x = 0; x < w; x++) {
+          line[pad + x] = ((in[row + x] >>> shift) & 0xFF) << 8;
+        }
+        int[] result = box.line(line, line2, w, pad);
+        System.arraycopy(result, pad, plane, row, w);
       }
     }
-    float[] tmp = new float[n];
+    int[] tmp = new int[n];
+    int[] sums = new int[w];
     for (int c = 0; c < channels; c++) {
-      blurPlane(planes[c], tmp, w, h, sigma);
+      box.columns(planes[c], tmp, w, h, sums);
     }
     int[] out = new int[n];
+    int[] r = planes[0];
+    int[] g = planes[1];
+    int[] b = planes[2];
+    int[] a = channels == 4 ? planes[3] : null;
     for (int i = 0; i < n; i++) {
-      int a = channels == 4 ? to8(planes[3][i]) : 0xFF;
-      out[i] = (a << 24) | (to8(planes[0][i]) << 16) | (to8(planes[1][i]) << 8) | to8(planes[2][i]);
+      int alpha = a != null ? to8(a[i]) : 0xFF;
+      out[i] = (alpha << 24) | (to8(r[i]) << 16) | (to8(g[i]) << 8) | to8(b[i]);
     }
     return new Raster(out, w, h, src.hasAlpha());
   }
 
-  private static int to8(float v) {
-    int r = (int) (v + 0.5f);
+  private static int to8(int v) {
+    int r = (v + 128) >> 8;
     return r < 0 ? 0 : (r > 255 ? 255 : r);
   }
 
-  /** Blurs one plane in place ({@code tmp} is scratch of the same size). */
-  static void blurPlane(float[] plane, float[] tmp, int w, int h, double sigma) {
-    double r = boxRadius(sigma, PASSES);
-    int l = (int) r;
-    float edge = (float) (r - l);
-    float norm = (float) (1.0 / (2 * r + 1));
-    float[] a = plane;
-    float[] b = tmp;
-    for (int pass = 0; pass < PASSES; pass++) {
-      for (int y = 0; y < h; y++) {
-        boxLine(a, b, y * w, w, l, edge, norm);
+  /**
+   * Blurs one plane of non-negative values in place (three passes per axis). Values times
+   * (2l + 1) must fit an int, l being about sigma.
+   */
+  static void blurPlane(int[] plane, int w, int h, double sigma) {
+    Box box = new Box(sigma);
+    int pad = box.l + 1;
+    int[] line = new int[w + 2 * pad];
+    int[] line2 = new int[w + 2 * pad];
+    for (int y = 0; y < h; y++) {
+      System.arraycopy(plane, y * w, line, pad, w);
+      System.arraycopy(box.line(line, line2, w, pad), pad, plane, y * w, w);
+    }
+    box.columns(plane, new int[plane.length], w, h, new int[w]);
+  }
+
+  /** One box: half-width l, edge weight, and 1 / (2r + 1). */
+  private static final class Box {
+    final int l;
+    final float edge;
+    final float norm;
+
+    Box(double sigma) {
+      double r = boxRadius(sigma, PASSES);
+      this.l = (int) r;
+      this.edge = (float) (r - l);
+      this.norm = (float) (1.0 / (2 * r + 1));
+    }
+
+    /**
+     * Three passes over {@code n} values at line[pad..pad+n), the pads being scratch; returns the
+     * buffer holding the result (line or other).
+     */
+    int[] line(int[] line, int[] other, int n, int pad) {
+      int[] a = line;
+      int[] b = other;
+      for (int pass = 0; pass < PASSES; pass++) {
+        fillPads(a, n, pad);
+        int sum = 0;
+        for (int k = pad - l; k <= pad + l; k++) {
+          sum += a[k];
+        }
+        for (int o = pad, end = pad + n; o < end; o++) {
+          b[o] = (int) ((sum + (float) (a[o - l - 1] + a[o + l + 1]) * edge) * norm + 0.5f);
+          sum += a[o + l + 1] - a[o - l];
+        }
+        int[] t = a;
+        a = b;
+        b = t;
       }
-      float[] t = a;
-      a = b;
-      b = t;
+      return a;
     }
-    double[] sums = new double[w];
-    for (int pass = 0; pass < PASSES; pass++) {
-      boxColumns(a, b, w, h, l, edge, norm, sums);
-      float[] t = a;
-      a = b;
-      b = t;
+
+    private static void fillPads(int[] a, int n, int pad) {
+      int first = a[pad];
+      int last = a[pad + n - 1];
+      for (int i = 0; i < pad; i++) {
+        a[i] = first;
+        a[pad + n + i] = last;
+      }
     }
-    if (a != plane) {
-      System.arraycopy(a, 0, plane, 0, plane.length);
+
+    /** Three passes down all columns, walking rows in memory order; the result ends in {@code plane}. */
+    void columns(int[] plane, int[] tmp, int w, int h, int[] sums) {
+      int[] a = plane;
+      int[] b = tmp;
+      for (int pass = 0; pass < PASSES; pass++) {
+        java.util.Arrays.fill(sums, 0);
+        for (int k = -l; k <= l; k++) {
+          int row = clamp(k, h) * w;
+          for (int x = 0; x < w; x++) {
+            sums[x] += a[row + x];
+          }
+        }
+        for (int y = 0; y < h; y++) {
+          int before = clamp(y - l - 1, h) * w;
+          int after = clamp(y + l + 1, h) * w;
+          int leaving = clamp(y - l, h) * w;
+          int row = y * w;
+          for (int x = 0; x < w; x++) {
+            b[row + x] = (int) ((sums[x] + (float) (a[before + x] + a[after + x]) * edge) * norm + 0.5f);
+            sums[x] += a[after + x] - a[leaving + x];
+          }
+        }
+        int[] t = a;
+        a = b;
+        b = t;
+      }
+      if (a != plane) {
+        System.arraycopy(a, 0, plane, 0, plane.length);
+      }
     }
   }
 
   private static int clamp(int i, int n) {
     return i < 0 ? 0 : (i >= n ? n - 1 : i);
-  }
-
-  /** One box pass along a row of {@code n} values starting at {@code off}. */
-  private static void boxLine(float[] in, float[] out, int off, int n, int l, float edge, float norm) {
-    double sum = initialSum(in, off, 1, n, l);
-    for (int x = 0; x < n; x++) {
-      float e = in[off + clamp(x - l - 1, n)] + in[off + clamp(x + l + 1, n)];
-      out[off + x] = (float) ((sum + e * edge) * norm);
-      sum += in[off + clamp(x + l + 1, n)] - in[off + clamp(x - l, n)];
-    }
-  }
-
-  /** Sum of in[clamp(k)] for k = -l..l, in O(min(l, n)). */
-  private static double initialSum(float[] in, int off, int stride, int n, int l) {
-    double sum = (double) (l + 1) * in[off];
-    int inside = Math.min(l, n - 1);
-    for (int k = 1; k <= inside; k++) {
-      sum += in[off + k * stride];
-    }
-    if (l > n - 1) {
-      sum += (double) (l - (n - 1)) * in[off + (n - 1) * stride];
-    }
-    return sum;
-  }
-
-  /** One box pass down every column at once, walking rows so memory is read in order. */
-  private static void boxColumns(float[] in, float[] out, int w, int h, int l, float edge, float norm, double[] sums) {
-    for (int x = 0; x < w; x++) {
-      sums[x] = initialSum(in, x, w, h, l);
-    }
-    for (int y = 0; y < h; y++) {
-      int before = clamp(y - l - 1, h) * w;
-      int after = clamp(y + l + 1, h) * w;
-      int leaving = clamp(y - l, h) * w;
-      int row = y * w;
-      for (int x = 0; x < w; x++) {
-        float e = in[before + x] + in[after + x];
-        out[row + x] = (float) ((sums[x] + e * edge) * norm);
-        sums[x] += in[after + x] - in[leaving + x];
-      }
-    }
   }
 }

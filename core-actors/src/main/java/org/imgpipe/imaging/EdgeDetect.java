@@ -18,28 +18,20 @@ final class EdgeDetect implements ImageOperation {
     int h = src.height();
     int[] in = src.argb();
     int[] out = in.clone();
-    for (int y = 1; y < h - 1; y++) {
-      int row = y * w;
-      for (int x = 1; x < w - 1; x++) {
-        int i = row + x;
-        int c = in[i];
-        int n0 = in[i - w - 1];
-        int n1 = in[i - w];
-        int n2 = in[i - w + 1];
-        int n3 = in[i - 1];
-        int n4 = in[i + 1];
-        int n5 = in[i + w - 1];
-        int n6 = in[i + w];
-        int n7 = in[i + w + 1];
-        int r = 8 * ((c >> 16) & 0xFF) - (((n0 >> 16) & 0xFF) + ((n1 >> 16) & 0xFF) + ((n2 >> 16) & 0xFF)
-            + ((n3 >> 16) & 0xFF) + ((n4 >> 16) & 0xFF) + ((n5 >> 16) & 0xFF) + ((n6 >> 16) & 0xFF)
-            + ((n7 >> 16) & 0xFF));
-        int g = 8 * ((c >> 8) & 0xFF) - (((n0 >> 8) & 0xFF) + ((n1 >> 8) & 0xFF) + ((n2 >> 8) & 0xFF)
-            + ((n3 >> 8) & 0xFF) + ((n4 >> 8) & 0xFF) + ((n5 >> 8) & 0xFF) + ((n6 >> 8) & 0xFF)
-            + ((n7 >> 8) & 0xFF));
-        int b = 8 * (c & 0xFF) - ((n0 & 0xFF) + (n1 & 0xFF) + (n2 & 0xFF) + (n3 & 0xFF) + (n4 & 0xFF)
-            + (n5 & 0xFF) + (n6 & 0xFF) + (n7 & 0xFF));
-        out[i] = (c & 0xFF000000) | (clip(r) << 16) | (clip(g) << 8) | clip(b);
+    if (w >= 3 && h >= 3) {
+      Box3x3 box = new Box3x3(in, w);
+      for (int y = 1; y < h - 1; y++) {
+        box.row(y);
+        int row = y * w;
+        for (int x = 1; x < w - 1; x++) {
+          long c = box.centre(x);
+          long s = box.sum(x);
+          // 8c - (sum of the 8 neighbours) = 9c - (3x3 sum)
+          int r = clip(9 * Box3x3.red(c) - Box3x3.red(s));
+          int g = clip(9 * Box3x3.green(c) - Box3x3.green(s));
+          int b = clip(9 * Box3x3.blue(c) - Box3x3.blue(s));
+          out[row + x] = (in[row + x] & 0xFF000000) | (r << 16) | (g << 8) | b;
+        }
       }
     }
     if (intensity < 1.0) {

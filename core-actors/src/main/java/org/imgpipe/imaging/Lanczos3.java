@@ -93,29 +93,43 @@ final class Lanczos3 {
     return c < 0 ? 0 : (c > 255 ? 255 : c);
   }
 
+  /**
+   * Horizontal pass. Two channels share one 64-bit multiply: a source row is first spread into
+   * longs holding R and B (and G and A) 32 bits apart; each lane's sum fits 32 bits, so the low lane
+   * is read as a signed int and the high lane is what remains.
+   */
   private static int[] horizontal(int[] src, int sw, int sh, int dw, Taps t, boolean alpha) {
     int[] out = new int[dw * sh];
     int[] weights = t.weights;
     int ksize = t.size;
+    int[] first = t.first;
+    int[] count = t.count;
+    long[] rb = new long[sw];
+    long[] ga = new long[sw];
+    long init = ((long) HALF << 32) + HALF;
     for (int y = 0; y < sh; y++) {
       int row = y * sw;
+      for (int x = 0; x < sw; x++) {
+        int p = src[row + x];
+        rb[x] = ((long) ((p >> 16) & 0xFF) << 32) | (p & 0xFF);
+        ga[x] = ((long) ((p >> 8) & 0xFF) << 32) | (p >>> 24);
+      }
       int orow = y * dw;
       for (int x = 0; x < dw; x++) {
-        int base = row + t.first[x];
-        int n = t.count[x];
+        int base = first[x];
+        int n = count[x];
         int k = x * ksize;
-        int sa = HALF;
-        int sr = HALF;
-        int sg = HALF;
-        int sb = HALF;
+        long s1 = init;
+        long s2 = init;
         for (int j = 0; j < n; j++) {
-          int p = src[base + j];
-          int wgt = weights[k + j];
-          sr += ((p >> 16) & 0xFF) * wgt;
-          sg += ((p >> 8) & 0xFF) * wgt;
-          sb += (p & 0xFF) * wgt;
-          sa += (p >>> 24) * wgt;
+          long wgt = weights[k + j];
+          s1 += rb[base + j] * wgt;
+          s2 += ga[base + j] * wgt;
         }
+        int sb = (int) s1;
+        int sr = (int) ((s1 - sb) >> 32);
+        int sa = (int) s2;
+        int sg = (int) ((s2 - sa) >> 32);
         int a = alpha ? clip8(sa) : 0xFF;
         out[orow + x] = (a << 24) | (clip8(sr) << 16) | (clip8(sg) << 8) | clip8(sb);
       }
@@ -133,18 +147,29 @@ final class Lanczos3 {
       int base = t.first[y] * w;
       int orow = y * w;
       for (int x = 0; x < w; x++) {
-        int sa = HALF;
         int sr = HALF;
         int sg = HALF;
         int sb = HALF;
+        int sa = HALF;
         int idx = base + x;
-        for (int j = 0; j < n; j++, idx += w) {
-          int p = src[idx];
-          int wgt = weights[k + j];
-          sr += ((p >> 16) & 0xFF) * wgt;
-          sg += ((p >> 8) & 0xFF) * wgt;
-          sb += (p & 0xFF) * wgt;
-          sa += (p >>> 24) * wgt;
+        if (alpha) {
+          for (int j = 0; j < n; j++, idx += w) {
+            int p = src[idx];
+            int wgt = weights[k + j];
+            sr += ((p >> 16) & 0xFF) * wgt;
+            sg += ((p >> 8) & 0xFF) * wgt;
+            sb += (p & 0xFF) * wgt;
+            sa += (p >>> 24) * wgt;
+          }
+        } else {
+          // Opaque: three channels only.
+          for (int j = 0; j < n; j++, idx += w) {
+            int p = src[idx];
+            int wgt = weights[k + j];
+            sr += ((p >> 16) & 0xFF) * wgt;
+            sg += ((p >> 8) & 0xFF) * wgt;
+            sb += (p & 0xFF) * wgt;
+          }
         }
         int a = alpha ? clip8(sa) : 0xFF;
         out[orow + x] = (a << 24) | (clip8(sr) << 16) | (clip8(sg) << 8) | clip8(sb);

@@ -6,10 +6,18 @@ package org.imgpipe.imaging;
  */
 final class Sharpen implements ImageOperation {
 
+  /** floor(v / 26) == (v * DIV26) >> 20 for every v below 2^16 (checked in the tests). */
+  static final int DIV26 = 40330;
+
   private final double intensity;
 
   Sharpen(double intensity) {
     this.intensity = intensity;
+  }
+
+  /** round(numerator / 13) for numerator = 3x3 sum + 4 * centre (at most 13 * 255). */
+  static int smooth(int numerator) {
+    return ((numerator * 2 + 13) * DIV26) >> 20;
   }
 
   @Override
@@ -18,37 +26,29 @@ final class Sharpen implements ImageOperation {
     int h = src.height();
     int[] in = src.argb();
     int[] out = in.clone();
+    if (w < 3 || h < 3) {
+      return new Raster(out, w, h, src.hasAlpha());
+    }
     float f = (float) (1.0 + 2.0 * intensity);
+    Box3x3 box = new Box3x3(in, w);
     for (int y = 1; y < h - 1; y++) {
+      box.row(y);
       int row = y * w;
       for (int x = 1; x < w - 1; x++) {
-        int i = row + x;
-        int c = in[i];
-        int n0 = in[i - w - 1];
-        int n1 = in[i - w];
-        int n2 = in[i - w + 1];
-        int n3 = in[i - 1];
-        int n4 = in[i + 1];
-        int n5 = in[i + w - 1];
-        int n6 = in[i + w];
-        int n7 = in[i + w + 1];
-        int cr = (c >> 16) & 0xFF;
-        int cg = (c >> 8) & 0xFF;
-        int cb = c & 0xFF;
-        int sr = 5 * cr + ((n0 >> 16) & 0xFF) + ((n1 >> 16) & 0xFF) + ((n2 >> 16) & 0xFF)
-            + ((n3 >> 16) & 0xFF) + ((n4 >> 16) & 0xFF) + ((n5 >> 16) & 0xFF) + ((n6 >> 16) & 0xFF)
-            + ((n7 >> 16) & 0xFF);
-        int sg = 5 * cg + ((n0 >> 8) & 0xFF) + ((n1 >> 8) & 0xFF) + ((n2 >> 8) & 0xFF)
-            + ((n3 >> 8) & 0xFF) + ((n4 >> 8) & 0xFF) + ((n5 >> 8) & 0xFF) + ((n6 >> 8) & 0xFF)
-            + ((n7 >> 8) & 0xFF);
-        int sb = 5 * cb + (n0 & 0xFF) + (n1 & 0xFF) + (n2 & 0xFF) + (n3 & 0xFF) + (n4 & 0xFF)
-            + (n5 & 0xFF) + (n6 & 0xFF) + (n7 & 0xFF);
-        int r = Blend.channel((sr * 2 + 13) / 26, cr, f);
-        int g = Blend.channel((sg * 2 + 13) / 26, cg, f);
-        int b = Blend.channel((sb * 2 + 13) / 26, cb, f);
-        out[i] = (c & 0xFF000000) | (r << 16) | (g << 8) | b;
+        long c = box.centre(x);
+        long s = box.sum(x) + (c << 2);
+        int r = enhance(smooth(Box3x3.red(s)), Box3x3.red(c), f);
+        int g = enhance(smooth(Box3x3.green(s)), Box3x3.green(c), f);
+        int b = enhance(smooth(Box3x3.blue(s)), Box3x3.blue(c), f);
+        out[row + x] = (in[row + x] & 0xFF000000) | (r << 16) | (g << 8) | b;
       }
     }
     return new Raster(out, w, h, src.hasAlpha());
+  }
+
+  /** Pillow's blend(degenerate, value, f): clipped to 0..255, truncated (same as Blend.channel). */
+  private static int enhance(int degenerate, int value, float f) {
+    float t = degenerate + f * (value - degenerate);
+    return (int) Math.max(0f, Math.min(255f, t));
   }
 }

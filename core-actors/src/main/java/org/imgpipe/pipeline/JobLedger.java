@@ -11,8 +11,10 @@ import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.imgpipe.config.ImgpipeSettings;
@@ -37,6 +39,9 @@ public final class JobLedger extends AbstractBehavior<JobLedger.Command> {
   public record Lookup(String processId, ActorRef<Found> replyTo) implements Command, PipelineSerializer.Wire {}
 
   public record Found(JobStatus status) implements PipelineSerializer.Wire {}
+
+  /** Every job this node holds (running and finished, not yet expired), for the panel and tests. */
+  public record ListJobs(ActorRef<List<JobStatus>> replyTo) implements Command {}
 
   private record Peers(Receptionist.Listing listing) implements Command {}
 
@@ -80,6 +85,7 @@ public final class JobLedger extends AbstractBehavior<JobLedger.Command> {
         .onMessage(Update.class, this::onUpdate)
         .onMessage(Get.class, this::onGet)
         .onMessage(Lookup.class, this::onLookup)
+        .onMessage(ListJobs.class, this::onListJobs)
         .onMessage(Peers.class, this::onPeers)
         .onMessageEquals(Sweep.INSTANCE, this::onSweep)
         .build();
@@ -133,6 +139,18 @@ public final class JobLedger extends AbstractBehavior<JobLedger.Command> {
     return this;
   }
 
+  private Behavior<Command> onListJobs(ListJobs l) {
+    List<JobStatus> out = new ArrayList<>();
+    for (String id : entries.keySet()) {
+      JobStatus s = local(id);
+      if (s != null) {
+        out.add(s);
+      }
+    }
+    l.replyTo().tell(List.copyOf(out));
+    return this;
+  }
+
   private Behavior<Command> onPeers(Peers p) {
     peers = new HashSet<>(p.listing().getServiceInstances(KEY));
     return this;
@@ -152,11 +170,6 @@ public final class JobLedger extends AbstractBehavior<JobLedger.Command> {
       }
     }
     return this;
-  }
-
-  /** Number of jobs held, finished or not (for tests: the ledger does not grow without bound). */
-  int size() {
-    return entries.size();
   }
 
   /** Asks the other ledgers for one id; answers the first known status, or unknown when all said no or time ran out. */

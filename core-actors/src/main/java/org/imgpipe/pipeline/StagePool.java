@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.ClusterEvent;
+import akka.cluster.MemberStatus;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import akka.cluster.typed.Cluster;
@@ -101,6 +102,7 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
   private final long busyBackoffNanos;
   private final long suspectNanos;
   private final int maxFailures;
+  private final long maxPayloadBytes;
   private final EntityRef<StageSlot.Command>[] slotRefs;
   private final long[] slotTicket;
   private final long[] slotCoolUntil;
@@ -127,6 +129,7 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     this.busyBackoffNanos = settings.delivery().busyBackoff().toNanos();
     this.suspectNanos = settings.delivery().suspectCooldown().toNanos();
     this.maxFailures = settings.timeouts().stageAttempts();
+    this.maxPayloadBytes = maxPayloadBytes(ctx.getSystem().settings().config());
     ClusterSharding sharding = ClusterSharding.get(ctx.getSystem());
     this.slotRefs = new EntityRef[slots];
     for (int i = 0; i < slots; i++) {
@@ -166,6 +169,20 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     if (s.job().stage() != stage) {
       s.replyTo().tell(StageResult.failure(StageResult.Status.FAILED,
           "a " + s.job().stage().label() + " job was sent to the " + stage.label() + " pool", 0, ""));
+      return this;
+    }
+    if (!anyUpWithRole()) {
+      // Without a member of the role, sharding has nowhere to put a slot: say so instead of waiting.
+      metrics.jobOutcome(stage, StageResult.Status.FAILED);
+      s.replyTo().tell(StageResult.failure(StageResult.Status.FAILED,
+          "no node with the " + stage.key() + " role is up in the cluster", 0, ""));
+      return this;
+    }
+    long size = s.input() == null ? 0 : s.input().sizeBytes();
+    if (size > maxPayloadBytes && mayRunRemotely()) {
+      metrics.jobOutcome(stage, StageResult.Status.FAILED);
+      s.replyTo().tell(StageResult.failure(StageResult.Status.FAILED, "image too large to send to another node: "
+          + size + " bytes (the cluster's frame limit allows " + maxPayloadBytes + ")", 0, ""));
       return this;
     }
     boolean startsNow = queue.isEmpty() && freeSlot(System.nanoTime()) >= 0;
@@ -218,6 +235,29 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
         timers.startSingleTimer("tick", Tick.INSTANCE, Duration.ofNanos(Math.max(1_000_000, wake - now)));
       }
     }
+  }
+
+  private boolean anyUpWithRole() {
+    for (akka.cluster.Member m : Cluster.get(getContext().getSystem()).state().getMembers()) {
+      if (m.hasRole(stage.key()) && (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True unless this node is the only Up member with the stage's role (then every slot is local). */
+  private boolean mayRunRemotely() {
+    Cluster cluster = Cluster.get(getContext().getSystem());
+    if (!cluster.selfMember().hasRole(stage.key())) {
+      return true;
+    }
+    for (akka.cluster.Member m : cluster.state().getMembers()) {
+      if (m.hasRole(stage.key()) && !m.equals(cluster.selfMember())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A slot this pool is not using, not cooling down and not on an unreachable node; round robin. */
@@ -435,6 +475,11 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     if (slot >= 0 && slotTicket[slot] == ticket) {
       slotTicket[slot] = 0;
     }
+  }
+
+  /** The largest image a job or result may carry between nodes: the large-message frame less headroom. */
+  static long maxPayloadBytes(com.typesafe.config.Config config) {
+    return config.getBytes("akka.remote.artery.advanced.maximum-large-frame-size") - 64 * 1024;
   }
 
   private int slotIndex(String slotId) {

@@ -89,6 +89,7 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
   private final Executor imageExecutor;
   private final PipelineMetrics metrics;
   private final String member;
+  private final long maxPayloadBytes;
   private Work current;
   private boolean stopping;
 
@@ -100,6 +101,7 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
     this.imageExecutor = imageExecutor;
     this.metrics = metrics;
     this.member = Cluster.get(ctx.getSystem()).selfMember().address().toString();
+    this.maxPayloadBytes = StagePool.maxPayloadBytes(ctx.getSystem().settings().config());
   }
 
   @Override
@@ -132,8 +134,16 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
 
   private Behavior<Command> onFinished(Finished f) {
     current = null;
-    metrics.recordWork(f.work().job().stage(), f.result().workMillis());
-    f.work().replyTo().tell(new Done(f.work().ticket(), f.work().attempt(), slotId, f.result()));
+    StageResult result = f.result();
+    metrics.recordWork(f.work().job().stage(), result.workMillis());
+    if (result.image() != null && result.image().sizeBytes() > maxPayloadBytes
+        && f.work().replyTo().path().address().hasGlobalScope()) {
+      // Artery would drop the oversized frame and the sender would wait for nothing: say why instead.
+      result = StageResult.failure(StageResult.Status.FAILED, "result too large to send back to another node: "
+          + result.image().sizeBytes() + " bytes (the cluster's frame limit allows " + maxPayloadBytes + ")",
+          result.workMillis(), result.node());
+    }
+    f.work().replyTo().tell(new Done(f.work().ticket(), f.work().attempt(), slotId, result));
     return stopping ? Behaviors.stopped() : this;
   }
 

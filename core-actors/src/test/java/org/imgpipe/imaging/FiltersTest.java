@@ -90,6 +90,40 @@ class FiltersTest {
   }
 
   @Test
+  void sharpenDivisionByReciprocalIsExact() {
+    for (int v = 0; v <= 13 * 255; v++) {
+      assertEquals(Math.round(v / 13.0 - 1e-9), Sharpen.smooth(v), "round(" + v + "/13)");
+    }
+  }
+
+  @Test
+  void sharpenAndEdgeDetectMatchAStraightforwardKernel() throws Exception {
+    Raster photo = TestImages.photoLikeWithAlpha(37, 23, 8);
+    Raster sharp = apply("SHARPEN", 0.7, photo);
+    Raster edges = apply("EDGE_DETECT", 1.0, photo);
+    float f = (float) (1 + 2 * 0.7);
+    for (int y = 1; y < 22; y++) {
+      for (int x = 1; x < 36; x++) {
+        for (int shift = 0; shift <= 16; shift += 8) {
+          int sum = 0;
+          for (int dy = -1; dy <= 1; dy++) {
+            for (int dx = -1; dx <= 1; dx++) {
+              sum += (photo.pixel(x + dx, y + dy) >> shift) & 0xFF;
+            }
+          }
+          int c = (photo.pixel(x, y) >> shift) & 0xFF;
+          int smooth = (int) Math.floor((sum + 4 * c) / 13.0 + 0.5);
+          float t = smooth + f * (c - smooth);
+          int expected = t <= 0 ? 0 : (t >= 255 ? 255 : (int) t);
+          assertEquals(expected, (sharp.pixel(x, y) >> shift) & 0xFF, "sharpen at " + x + "," + y);
+          int edge = Math.max(0, Math.min(255, 9 * c - sum));
+          assertEquals(edge, (edges.pixel(x, y) >> shift) & 0xFF, "edges at " + x + "," + y);
+        }
+      }
+    }
+  }
+
+  @Test
   void namesAreCaseInsensitive() throws Exception {
     assertEquals(FilterType.GRAYSCALE, FilterType.parse("grayscale"));
     assertEquals(FilterType.EDGE_DETECT, FilterType.parse(" Edge_Detect "));

@@ -141,7 +141,7 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
     boolean gzipAnswer = acceptsGzip(request);
     inFlight.incrementAndGet();
     return request.entity().withSizeLimit(maxRequestBytes)
-        .toStrict(readTimeout.toMillis(), materializer)
+        .toStrict(readTimeout.toMillis(), maxRequestBytes, materializer)
         .thenApplyAsync(strict -> decode(strict.getData(), encoding), codecExecutor)
         .thenCompose(call -> answer(call, start, gzipAnswer))
         .exceptionally(error -> refusal(error, start, gzipAnswer))

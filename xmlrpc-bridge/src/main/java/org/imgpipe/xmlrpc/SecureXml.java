@@ -3,7 +3,9 @@ package org.imgpipe.xmlrpc;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.parsers.SAXParserFactory;
+import org.xml.sax.ErrorHandler;
 import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
 import org.xml.sax.XMLReader;
 
 /**
@@ -14,6 +16,24 @@ import org.xml.sax.XMLReader;
 public final class SecureXml {
 
   private static final SAXParserFactory FACTORY = newFactory();
+
+  /** Errors end the parse as exceptions (the default handler would also print them to stderr). */
+  private static final ErrorHandler QUIET = new ErrorHandler() {
+    @Override
+    public void warning(SAXParseException e) {
+      // warnings do not stop a parse and are not worth a log line
+    }
+
+    @Override
+    public void error(SAXParseException e) throws SAXException {
+      throw e;
+    }
+
+    @Override
+    public void fatalError(SAXParseException e) throws SAXException {
+      throw e;
+    }
+  };
 
   private SecureXml() {}
 
@@ -43,6 +63,7 @@ public final class SecureXml {
       reader.setEntityResolver((publicId, systemId) -> {
         throw new SAXException("external entities are not allowed");
       });
+      reader.setErrorHandler(QUIET);
       return reader;
     } catch (ParserConfigurationException | SAXException e) {
       throw new IllegalStateException("cannot create a hardened SAX parser", e);

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The full bench matrix on this machine:
+#  1. demo and photo at concurrency 1, 2, 4, 8 against one all-roles node (heap IMGPIPE_BENCH_HEAP,
+#     512m): tables (Markdown) and the chart (PNG) into OUT_DIR;
+#  2. scaling: one node pinned to core 0, then two clustered nodes pinned to cores 0 and 1, each with
+#     its own bench client sending to its orchestrator; prints the ratio;
+#  3. bench/vs-libvips.sh: the photo workload against libvips, same machine, same run.
+#
+#   bench/run-matrix.sh [OUT_DIR]       (default docs/perf)
+#   env: REQUESTS (120 per level), SCALING_WORKLOAD (demo), SCALING_REQUESTS (120), SKIP_VIPS=1, SKIP_SCALING=1
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out_dir=${1:-$repo/docs/perf}
+requests=${REQUESTS:-120}
+work=$(mktemp -d "${TMPDIR:-/tmp}/imgpipe-matrix.XXXXXX")
+trap 'stop_nodes; rm -rf "$work"' EXIT
+mkdir -p "$out_dir"
+imgpipe_classpath >/dev/null
+
+vips_ref=()
+if [ "${SKIP_VIPS:-0}" != "1" ]; then
+  echo "=== photo workload vs libvips"
+  "$repo/bench/vs-libvips.sh" | tee "$work/vips.txt"
+  v=$(sed -n 's/.*libvips \([0-9.]*\) images\/s (mean.*/\1/p' "$work/vips.txt")
+  [ -n "$v" ] && vips_ref=(--reference "libvips photo C=4=$v")
+fi
+
+echo "=== matrix: one all-roles node on $bench_host, heap $bench_heap (load $(loadavg))"
+start_node matrix "$bench_host" 25590
+"$repo/imgpipe" bench --workload demo,photo --matrix --requests "$requests" --warmup 8 \
+  --orchestrator "$bench_host:50055" --node-pid "$node_pid" \
+  --report "$out_dir/bench-matrix.md" --chart "$out_dir/bench-chart.png" "${vips_ref[@]}" \
+  --reference "target demo C=4=40"
+stop_nodes
+
+if [ "${SKIP_SCALING:-0}" != "1" ] && [ "$(nproc)" -ge 2 ]; then
+  wl=${SCALING_WORKLOAD:-demo}
+  sreq=${SCALING_REQUESTS:-120}
+  h1=${bench_host%.*}.91
+  h2=${bench_host%.*}.92
+  echo "=== scaling ($wl): one node on core 0 (load $(loadavg))"
+  start_node one "$h1" 25591 0
+  one=$("$repo/imgpipe" bench --workload "$wl" --concurrency 4 --requests "$sreq" --warmup 8 \
+    --orchestrator "$h1:50055" | sed -n 's/^throughput *\([0-9.]*\) requests\/s/\1/p')
+  stop_nodes
+  echo "one node, one core: $one images/s"
+  echo "=== scaling ($wl): two nodes, cores 0 and 1, one cluster (load $(loadavg))"
+  start_node a "$h1" 25591 0
+  start_node b "$h2" 25592 1 "$h1:25591"
+  "$repo/imgpipe" bench --workload "$wl" --concurrency 4 --requests "$sreq" --warmup 8 \
+    --orchestrator "$h1:50055" >"$work/a.txt" &
+  ca=$!
+  "$repo/imgpipe" bench --workload "$wl" --concurrency 4 --requests "$sreq" --warmup 8 \
+    --orchestrator "$h2:50055" >"$work/b.txt" &
+  cb=$!
+  wait "$ca" "$cb"
+  stop_nodes
+  ta=$(sed -n 's/^throughput *\([0-9.]*\) requests\/s/\1/p' "$work/a.txt")
+  tb=$(sed -n 's/^throughput *\([0-9.]*\) requests\/s/\1/p' "$work/b.txt")
+  grep -A3 "^  127" "$work/a.txt" "$work/b.txt" || true
+  echo "two nodes, one core each: $ta + $tb images/s"
+  awk -v a="$ta" -v b="$tb" -v o="$one" 'BEGIN { printf "scaling: two nodes / one node = %.2f\n", (a + b) / o }'
+fi
+echo "load average at the end: $(loadavg)"
