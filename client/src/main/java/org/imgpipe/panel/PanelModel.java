@@ -137,7 +137,7 @@ public final class PanelModel {
     });
     distribution().forEach((node, counts) -> {
       StringBuilder b = new StringBuilder();
-      counts.forEach((stage, n) -> b.append(b.length() == 0 ? "" : ", ").append(stage).append(' ').append(n));
+      counts.forEach((stage, c) -> b.append(b.length() == 0 ? "" : ", ").append(stage).append(" ").append(c));
       log("  node " + node + ": " + NodeDistributionChart.served(counts) + " stages (" + b + ")");
     });
     if (s.cancelled()) {
