@@ -205,11 +205,7 @@ for svc in $(dc ps --services | sort -V); do
     | grep -E '^imgpipe_stage_(jobs_total|work_seconds_count)' | awk '$NF+0 > 0' || true)
   printf '%-14s %s\n' "$svc" "$(tr '\n' ' ' <<<"${lines:-<no stage work recorded>}")"
 done
-echo "-- nodes named in the orchestrator's log (stage -> serving node, count)"
-dc logs --no-color orchestrator 2>/dev/null | grep -oE '\b(resize|filter|watermark|format)-[0-9]+(:[0-9]+)?' | sort | uniq -c | sort -k2 -V || true
-echo "-- log lines per container"
-for svc in $(dc ps --services | sort -V); do
-  printf '%-14s %s lines\n' "$svc" "$(dc logs --no-color "$svc" 2>/dev/null | wc -l)"
-done
+echo "-- stages per serving node in the orchestrator's log (count, node)"
+dc logs --no-color orchestrator 2>/dev/null | grep -oE '\b(resize|filter|watermark|format)-[0-9]+:5005[0-9]' | sort -V | uniq -c || true
 echo "-- last orchestrator log lines"
 dc logs --no-color --tail 15 orchestrator

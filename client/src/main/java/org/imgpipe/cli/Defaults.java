@@ -18,6 +18,11 @@ final class Defaults {
     return SETTINGS.ports().of(role);
   }
 
+  /** The given address with the role's default port filled in, or the default host and port. */
+  static Endpoint endpoint(Endpoint given, ImgpipeSettings.Role role) {
+    return (given == null ? new Endpoint(host(), 0) : given).orPort(port(role));
+  }
+
   static String host() {
     return SETTINGS.node().host();
   }

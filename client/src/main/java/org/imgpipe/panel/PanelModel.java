@@ -268,6 +268,17 @@ public final class PanelModel {
     new BatchSummary(total, results, 0, false).distribution().forEach((address, counts) ->
         counts.forEach((stage, n) -> byHost.computeIfAbsent(hostOf(address), k -> new LinkedHashMap<>())
             .merge(stage, n, Integer::sum)));
+    // Stages in pipeline order, then anything else (the orchestrator's own entry).
+    byHost.replaceAll((host, counts) -> {
+      Map<String, Integer> ordered = new LinkedHashMap<>();
+      Charts.STAGES.forEach(st -> {
+        if (counts.containsKey(st)) {
+          ordered.put(st, counts.get(st));
+        }
+      });
+      counts.forEach(ordered::putIfAbsent);
+      return ordered;
+    });
     return byHost;
   }
 

@@ -61,16 +61,30 @@ public final class PanelWindowDriver {
         ((JTextField) frame.find("otherPorts")).setText(otherPorts);
         ((JSpinner) frame.find("imageCount")).setValue(images);
         ((JTextField) frame.find("outputFolder")).setText(output.toString());
-        ((AbstractButton) frame.find("probe")).doClick();
         return null;
       });
-      long probeDeadline = System.currentTimeMillis() + 15_000;
-      while (System.currentTimeMillis() < probeDeadline && onEdt(() -> frame.panelModel().probeStatus().values()
-          .stream().anyMatch(s -> s.level() == ServiceProbe.Level.CHECKING))) {
-        Thread.sleep(50);
+      // Check the services as a user would, pressing again (at most three times) while one is not up
+      // yet: on a loaded machine a just-started node can miss a check's time limit.
+      for (int attempt = 1; attempt <= 3; attempt++) {
+        onEdt(() -> {
+          ((AbstractButton) frame.find("probe")).doClick();
+          return null;
+        });
+        long probeDeadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < probeDeadline && onEdt(() -> frame.panelModel().probeStatus().values()
+            .stream().anyMatch(st -> st.level() == ServiceProbe.Level.CHECKING))) {
+          Thread.sleep(50);
+        }
+        if (onEdt(() -> frame.panelModel().probeStatus().values().stream()
+            .allMatch(st -> st.level() == ServiceProbe.Level.UP))) {
+          break;
+        }
       }
       onEdt(() -> {
-        frame.panelModel().probeStatus().forEach((k, v) -> p.setProperty("probe." + k, v.level().name()));
+        frame.panelModel().probeStatus().forEach((k, v) -> {
+          p.setProperty("probe." + k, v.level().name());
+          p.setProperty("probe." + k + ".detail", v.detail());
+        });
         return null;
       });
 

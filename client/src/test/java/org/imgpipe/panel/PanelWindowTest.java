@@ -93,7 +93,8 @@ class PanelWindowTest {
       }
       assertTrue(p.getProperty("title").contains("imgpipe"), p.getProperty("title"));
       for (String indicator : ServiceProbe.indicatorNames()) {
-        assertEquals("UP", p.getProperty("probe." + indicator), indicator + " indicator");
+        assertEquals("UP", p.getProperty("probe." + indicator),
+            indicator + " indicator: " + p.getProperty("probe." + indicator + ".detail"));
       }
       assertEquals("false", p.getProperty("startEnabledWhileRunning"), "Start stays pressed while a batch runs");
       assertEquals("true", p.getProperty("cancelEnabledWhileRunning"));

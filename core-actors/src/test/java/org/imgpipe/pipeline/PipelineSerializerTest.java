@@ -102,6 +102,7 @@ class PipelineSerializerTest {
     assertEquals(new StageSlot.Accepted(1, 2, "resize-0", "akka://imgpipe@127.0.0.2:4000"),
         roundTrip(new StageSlot.Accepted(1, 2, "resize-0", "akka://imgpipe@127.0.0.2:4000")));
     assertEquals(new StageSlot.Rejected(1, 2, "resize-0", true), roundTrip(new StageSlot.Rejected(1, 2, "resize-0", true)));
+    assertEquals(new StageSlot.Reserve(9, 3, probe.getRef()), roundTrip(new StageSlot.Reserve(9, 3, probe.getRef())));
   }
 
   @Test
