@@ -11,6 +11,7 @@ import akka.serialization.SerializationExtension;
 import akka.serialization.Serializer;
 import akka.serialization.SerializerWithStringManifest;
 import com.typesafe.config.ConfigFactory;
+import org.imgpipe.config.ImgpipeSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ class SerializerMeasurementTest {
     ActorTestKit kit = ActorTestKit.create("measure", ConfigFactory.parseString(
             "akka.actor.provider = local\n"
                 + "akka.actor.serialization-bindings { \"" + CborMessage.class.getName() + "\" = jackson-cbor }\n")
-        .withFallback(ConfigFactory.defaultReference()).resolve());
+        .withFallback(ImgpipeSettings.reference()).resolve());
     List<String> lines = new ArrayList<>();
     try {
       Serialization ser = SerializationExtension.get(kit.system().classicSystem());

@@ -56,7 +56,7 @@ final class TestNode implements AutoCloseable {
                     + "akka.cluster.run-coordinated-shutdown-when-down = off\n"
                 : "")
             + (extra == null ? "" : extra))
-        .withFallback(ConfigFactory.defaultReference());
+        .withFallback(ImgpipeSettings.reference());
     ImgpipeSettings settings = new ImgpipeSettings(base.resolve());
     Config full = ClusterConfig.of(settings, "imgpipe").withFallback(base).resolve();
     return new TestNode(ActorTestKit.create("imgpipe", full), settings, work);
