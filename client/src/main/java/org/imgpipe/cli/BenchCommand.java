@@ -74,8 +74,7 @@ final class BenchCommand implements Callable<Integer> {
     if (requests < 1 || concurrency < 1 || warmup < 0) {
       throw new CliException("--requests and --concurrency must be at least 1, --warmup at least 0");
     }
-    Endpoint orch = (orchestrator == null ? new Endpoint(Defaults.host(), 0) : orchestrator)
-        .orPort(Defaults.port(Role.ORCHESTRATOR));
+    Endpoint orch = Defaults.endpoint(orchestrator, Role.ORCHESTRATOR);
     Remote remote = call.remote(orch);
     if (!Remote.listening(orch, java.time.Duration.ofSeconds(2))) {
       throw new CliException(Remote.describe(new java.net.ConnectException(), orch, call.timeout));

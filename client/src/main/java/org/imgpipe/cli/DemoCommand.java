@@ -68,8 +68,7 @@ final class DemoCommand implements Callable<Integer> {
     if (concurrency < 1) {
       throw new CliException("--concurrency must be at least 1");
     }
-    Endpoint orch = (orchestrator == null ? new Endpoint(Defaults.host(), 0) : orchestrator)
-        .orPort(Defaults.port(Role.ORCHESTRATOR));
+    Endpoint orch = Defaults.endpoint(orchestrator, Role.ORCHESTRATOR);
     boolean imagesGiven = spec.commandLine().getParseResult().hasMatchedOption("--images");
     BatchSource source;
     try {

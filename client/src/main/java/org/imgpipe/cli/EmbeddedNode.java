@@ -2,6 +2,7 @@ package org.imgpipe.cli;
 
 import ch.qos.logback.classic.Level;
 import java.io.PrintWriter;
+import java.util.List;
 import org.imgpipe.config.ImgpipeSettings.Role;
 import org.imgpipe.node.ImgpipeNode;
 import org.imgpipe.node.LocalPorts;
@@ -21,28 +22,35 @@ final class EmbeddedNode {
 
   static ImgpipeNode start(Endpoint orchestrator, boolean verbose, PrintWriter out) {
     String host = orchestrator.host().equalsIgnoreCase("localhost") ? "127.0.0.1" : orchestrator.host();
-    NodeOptions.Builder b = NodeOptions.builder().roles(java.util.List.of("all")).host(host).clusterPort(0)
-        .seedNodes(java.util.List.of());
     boolean defaults = orchestrator.port() == Defaults.port(Role.ORCHESTRATOR);
-    for (Role r : Role.values()) {
-      b.port(r, r == Role.ORCHESTRATOR ? orchestrator.port() : defaults ? Defaults.port(r) : LocalPorts.free(host));
-    }
     if (!verbose) {
       quiet("akka");
       quiet("org.imgpipe");
     }
     out.println("Nothing answers on " + orchestrator + ": starting an embedded all-roles node for this run ...");
     out.flush();
-    try {
-      ImgpipeNode node = ImgpipeNode.start(b.build());
-      StringBuilder ports = new StringBuilder();
-      node.openPorts().forEach((role, port) -> ports.append(ports.length() == 0 ? "" : ", ")
-          .append(role.configName()).append(' ').append(port));
-      out.println("Embedded node up on " + host + " (" + ports + ").");
-      out.flush();
-      return node;
-    } catch (NodeConfigException e) {
-      throw new CliException("could not start the embedded node: " + e.getMessage(), e);
+    // Free ports chosen here can be taken by someone else before the node binds them: try fresh ones.
+    for (int attempt = 1; ; attempt++) {
+      NodeOptions.Builder b = NodeOptions.builder().roles(List.of("all")).host(host).clusterPort(0)
+          .seedNodes(List.of());
+      for (Role r : Role.values()) {
+        b.port(r, r == Role.ORCHESTRATOR ? orchestrator.port() : defaults ? Defaults.port(r) : LocalPorts.free(host));
+      }
+      try {
+        ImgpipeNode node = ImgpipeNode.start(b.build());
+        StringBuilder ports = new StringBuilder();
+        node.openPorts().forEach((role, port) -> ports.append(ports.length() == 0 ? "" : ", ")
+            .append(role.configName()).append(' ').append(port));
+        out.println("Embedded node up on " + host + " (" + ports + ").");
+        out.flush();
+        return node;
+      } catch (NodeConfigException e) {
+        boolean raced = !defaults && attempt < 3 && e.getMessage().contains("in use")
+            && !e.getMessage().contains("port " + orchestrator.port() + " ");
+        if (!raced) {
+          throw new CliException("could not start the embedded node: " + e.getMessage(), e);
+        }
+      }
     }
   }
 

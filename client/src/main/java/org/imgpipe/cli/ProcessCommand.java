@@ -107,8 +107,7 @@ final class ProcessCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Endpoint orch = (orchestrator == null ? new Endpoint(Defaults.host(), 0) : orchestrator)
-        .orPort(Defaults.port(Role.ORCHESTRATOR));
+    Endpoint orch = Defaults.endpoint(orchestrator, Role.ORCHESTRATOR);
     Remote remote = call.remote(orch);
     Map<String, Object> options = options();
     int failures = 0;

@@ -60,7 +60,7 @@ abstract class StageCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     checkOptions();
-    Endpoint ep = (node == null ? new Endpoint(Defaults.host(), 0) : node).orPort(Defaults.port(role()));
+    Endpoint ep = Defaults.endpoint(node, role());
     Remote remote = call.remote(ep);
     int failures = 0;
     for (Path file : files) {

@@ -30,8 +30,7 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Endpoint orch = (orchestrator == null ? new Endpoint(Defaults.host(), 0) : orchestrator)
-        .orPort(Defaults.port(Role.ORCHESTRATOR));
+    Endpoint orch = Defaults.endpoint(orchestrator, Role.ORCHESTRATOR);
     Map<String, Object> a = call.remote(orch).call(c -> c.getProcessingStatus(processId));
     out.printf("process_id        %s%n", a.get("process_id"));
     out.printf("status            %s%n", a.get("status"));

@@ -55,6 +55,8 @@ public final class PanelController {
   static final Set<String> OUTPUT_EXTENSIONS = Set.of("png", "jpg", "jpeg", "webp", "gif", "bmp", "csv");
 
   private static final int PREVIEW_SIZE = 360;
+  /** Per check; a node that takes longer to answer a listMethods is as good as down for a batch. */
+  private static final java.time.Duration PROBE_TIMEOUT = java.time.Duration.ofSeconds(5);
 
   private final PanelModel model;
   private final Executor ui;
@@ -172,7 +174,7 @@ public final class PanelController {
       model.log("Cannot check: " + services.problems().get(0));
       return;
     }
-    ServiceProbe probe = new ServiceProbe(java.time.Duration.ofSeconds(3));
+    ServiceProbe probe = new ServiceProbe(PROBE_TIMEOUT);
     for (String name : ServiceProbe.indicatorNames()) {
       model.probe(name, ServiceProbe.Status.CHECKING);
     }

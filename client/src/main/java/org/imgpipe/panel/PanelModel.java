@@ -135,7 +135,11 @@ public final class PanelModel {
         log(String.format(Locale.ROOT, "  %-10s mean %7.1f ms  p95 %5d ms", stage, t.mean(), t.p95()));
       }
     });
-    s.distribution().forEach((node, counts) -> log("  node " + node + ": " + counts));
+    distribution().forEach((node, counts) -> {
+      StringBuilder b = new StringBuilder();
+      counts.forEach((stage, c) -> b.append(b.length() == 0 ? "" : ", ").append(stage).append(" ").append(c));
+      log("  node " + node + ": " + NodeDistributionChart.served(counts) + " stages (" + b + ")");
+    });
     if (s.cancelled()) {
       status = String.format(Locale.ROOT, "Cancelled: %d successful, %d failed, %d not run", s.succeeded(),
           s.failed(), s.notRun());
@@ -264,6 +268,17 @@ public final class PanelModel {
     new BatchSummary(total, results, 0, false).distribution().forEach((address, counts) ->
         counts.forEach((stage, n) -> byHost.computeIfAbsent(hostOf(address), k -> new LinkedHashMap<>())
             .merge(stage, n, Integer::sum)));
+    // Stages in pipeline order, then anything else (the orchestrator's own entry).
+    byHost.replaceAll((host, counts) -> {
+      Map<String, Integer> ordered = new LinkedHashMap<>();
+      Charts.STAGES.forEach(st -> {
+        if (counts.containsKey(st)) {
+          ordered.put(st, counts.get(st));
+        }
+      });
+      counts.forEach(ordered::putIfAbsent);
+      return ordered;
+    });
     return byHost;
   }
 

@@ -193,6 +193,7 @@ class PanelControllerTest {
     Map<String, Map<String, Integer>> d = m.distribution();
     assertEquals(Map.of("Resize", 2, "Filter", 2, "Watermark", 2, "Orchestrator", 2), d.get("127.0.0.2"));
     assertEquals(Map.of("Filter", 2, "Format", 2), d.get("127.0.0.3"));
+    assertEquals(List.of("Resize", "Filter", "Watermark", "Orchestrator"), List.copyOf(d.get("127.0.0.2").keySet()));
     // The preview shows the last picture sent and the last one returned, decoded and scaled.
     assertNotNull(m.before().image());
     assertTrue(m.before().caption().startsWith("before: batch_00"), m.before().caption());

@@ -30,7 +30,8 @@ import javax.swing.SwingUtilities;
  */
 public final class PanelWindowDriver {
 
-  private static final long RUN_TIMEOUT_MS = 60_000;
+  private static final long RUN_TIMEOUT_MS = 90_000;
+  private static final long NODE_WAIT_MS = 150_000;
 
   public static void main(String[] args) throws Exception {
     String address = args[0];
@@ -51,22 +52,39 @@ public final class PanelWindowDriver {
         frameRef.set(f);
       });
       ControlPanelFrame frame = frameRef.get();
+      if (!address.equals("stub")) {
+        awaitPort(address, NODE_WAIT_MS);
+      }
       p.setProperty("title", onEdt(frame::getTitle));
       onEdt(() -> {
         ((JTextField) frame.find("address")).setText(address);
         ((JTextField) frame.find("otherPorts")).setText(otherPorts);
         ((JSpinner) frame.find("imageCount")).setValue(images);
         ((JTextField) frame.find("outputFolder")).setText(output.toString());
-        ((AbstractButton) frame.find("probe")).doClick();
         return null;
       });
-      long probeDeadline = System.currentTimeMillis() + 15_000;
-      while (System.currentTimeMillis() < probeDeadline && onEdt(() -> frame.panelModel().probeStatus().values()
-          .stream().anyMatch(s -> s.level() == ServiceProbe.Level.CHECKING))) {
-        Thread.sleep(50);
+      // Check the services as a user would, pressing again (at most three times) while one is not up
+      // yet: on a loaded machine a just-started node can miss a check's time limit.
+      for (int attempt = 1; attempt <= 3; attempt++) {
+        onEdt(() -> {
+          ((AbstractButton) frame.find("probe")).doClick();
+          return null;
+        });
+        long probeDeadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < probeDeadline && onEdt(() -> frame.panelModel().probeStatus().values()
+            .stream().anyMatch(st -> st.level() == ServiceProbe.Level.CHECKING))) {
+          Thread.sleep(50);
+        }
+        if (onEdt(() -> frame.panelModel().probeStatus().values().stream()
+            .allMatch(st -> st.level() == ServiceProbe.Level.UP))) {
+          break;
+        }
       }
       onEdt(() -> {
-        frame.panelModel().probeStatus().forEach((k, v) -> p.setProperty("probe." + k, v.level().name()));
+        frame.panelModel().probeStatus().forEach((k, v) -> {
+          p.setProperty("probe." + k, v.level().name());
+          p.setProperty("probe." + k + ".detail", v.detail());
+        });
         return null;
       });
 
@@ -154,6 +172,24 @@ public final class PanelWindowDriver {
     a.put("processed_image", image);
     a.put("stats", stats);
     return a;
+  }
+
+  /** Waits until something accepts connections on host:port (the node starts beside the window). */
+  private static void awaitPort(String address, long timeoutMs) throws InterruptedException {
+    String host = address.substring(0, address.lastIndexOf(':'));
+    int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (true) {
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(new java.net.InetSocketAddress(host, port), 1000);
+        return;
+      } catch (IOException e) {
+        if (System.currentTimeMillis() > deadline) {
+          throw new IllegalStateException("nothing answers on " + address + " after " + timeoutMs + " ms");
+        }
+        Thread.sleep(200);
+      }
+    }
   }
 
   private static <T> T onEdt(Callable<T> c) throws Exception {

@@ -147,18 +147,29 @@ final class Lanczos3 {
       int base = t.first[y] * w;
       int orow = y * w;
       for (int x = 0; x < w; x++) {
-        int sa = HALF;
         int sr = HALF;
         int sg = HALF;
         int sb = HALF;
+        int sa = HALF;
         int idx = base + x;
-        for (int j = 0; j < n; j++, idx += w) {
-          int p = src[idx];
-          int wgt = weights[k + j];
-          sr += ((p >> 16) & 0xFF) * wgt;
-          sg += ((p >> 8) & 0xFF) * wgt;
-          sb += (p & 0xFF) * wgt;
-          sa += (p >>> 24) * wgt;
+        if (alpha) {
+          for (int j = 0; j < n; j++, idx += w) {
+            int p = src[idx];
+            int wgt = weights[k + j];
+            sr += ((p >> 16) & 0xFF) * wgt;
+            sg += ((p >> 8) & 0xFF) * wgt;
+            sb += (p & 0xFF) * wgt;
+            sa += (p >>> 24) * wgt;
+          }
+        } else {
+          // Opaque: three channels only.
+          for (int j = 0; j < n; j++, idx += w) {
+            int p = src[idx];
+            int wgt = weights[k + j];
+            sr += ((p >> 16) & 0xFF) * wgt;
+            sg += ((p >> 8) & 0xFF) * wgt;
+            sb += (p & 0xFF) * wgt;
+          }
         }
         int a = alpha ? clip8(sa) : 0xFF;
         out[orow + x] = (a << 24) | (clip8(sr) << 16) | (clip8(sg) << 8) | clip8(sb);

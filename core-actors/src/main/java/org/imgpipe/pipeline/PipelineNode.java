@@ -60,7 +60,8 @@ public final class PipelineNode {
     for (Stage stage : Stage.values()) {
       // On a node without the stage's role this starts a proxy only: no slot is ever placed here.
       sharding.init(Entity.of(StageSlot.typeKey(stage),
-              ctx -> StageSlot.create(ctx.getEntityId(), work, imageExecutor, metrics))
+              ctx -> StageSlot.create(ctx.getEntityId(), work, imageExecutor, metrics,
+                  settings.delivery().acceptTimeout()))
           .withRole(stage.key())
           .withMessageExtractor(StageSlot.extractor())
           .withStopMessage(StageSlot.Stop.INSTANCE));

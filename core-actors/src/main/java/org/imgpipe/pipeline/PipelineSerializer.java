@@ -28,6 +28,7 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
 
   public static final int IDENTIFIER = 734_001;
 
+  private static final String RESERVE = "V";
   private static final String WORK = "W";
   private static final String ACCEPTED = "A";
   private static final String REJECTED = "R";
@@ -48,7 +49,9 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
 
   @Override
   public String manifest(Object o) {
-    if (o instanceof StageSlot.Work) {
+    if (o instanceof StageSlot.Reserve) {
+      return RESERVE;
+    } else if (o instanceof StageSlot.Work) {
       return WORK;
     } else if (o instanceof StageSlot.Accepted) {
       return ACCEPTED;
@@ -75,7 +78,11 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
   }
 
   private void write(Object o, Out out) {
-    if (o instanceof StageSlot.Work w) {
+    if (o instanceof StageSlot.Reserve r) {
+      out.putLong(r.ticket());
+      out.putInt(r.attempt());
+      out.putString(resolver.toSerializationFormat(r.replyTo()));
+    } else if (o instanceof StageSlot.Work w) {
       out.putLong(w.ticket());
       out.putInt(w.attempt());
       writeJob(w.job(), out);
@@ -112,6 +119,12 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
     In in = new In(ByteBuffer.wrap(bytes));
     try {
       switch (manifest) {
+        case RESERVE: {
+          long ticket = in.getLong();
+          int attempt = in.getInt();
+          ActorRef<StageSlot.Reply> replyTo = resolver.resolveActorRef(in.getString());
+          return new StageSlot.Reserve(ticket, attempt, replyTo);
+        }
         case WORK: {
           long ticket = in.getLong();
           int attempt = in.getInt();

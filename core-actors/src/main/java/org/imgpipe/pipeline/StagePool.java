@@ -212,14 +212,13 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
         break;
       }
       Job job = queue.pollFirst();
-      long remaining = Duration.ofNanos(job.deadlineNanos - now).toMillis();
       job.sends++;
       job.slot = s;
       job.member = null;
       job.running = false;
       slotTicket[s] = job.ticket;
-      slotRefs[s].tell(new StageSlot.Work(job.ticket, job.sends, job.submit.job(), job.submit.input(), remaining,
-          getContext().getSelf().narrow()));
+      // Reserve first: the image travels only to a slot that has agreed to take it.
+      slotRefs[s].tell(new StageSlot.Reserve(job.ticket, job.sends, getContext().getSelf().narrow()));
       timers.startSingleTimer(new TimerKey("answer", job.ticket), new AnswerTimeout(job.ticket, job.sends),
           acceptTimeout);
     }
@@ -289,6 +288,9 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     if (unreachable.contains(a.member())) {
       failAttempt(job, "slot " + a.slotId() + " is on unreachable node " + a.member());
     } else {
+      long remaining = Duration.ofNanos(job.deadlineNanos - System.nanoTime()).toMillis();
+      slotRefs[job.slot].tell(new StageSlot.Work(job.ticket, job.sends, job.submit.job(), job.submit.input(),
+          remaining, getContext().getSelf().narrow()));
       timers.startSingleTimer(new TimerKey("answer", job.ticket), new AnswerTimeout(job.ticket, job.sends),
           attemptTimeout);
     }

@@ -24,6 +24,12 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
   /** Messages a slot understands. */
   public sealed interface Command {}
 
+  /**
+   * Ask the slot to keep itself free for one job of {@code replyTo}; answered at once with Accepted (the
+   * slot is reserved for accept-timeout) or Rejected. The image follows in a Work only after Accepted.
+   */
+  public record Reserve(long ticket, int attempt, ActorRef<Reply> replyTo) implements Command, PipelineSerializer.Wire {}
+
   /** Run {@code job} on {@code input}; {@code ticket} and {@code attempt} identify it in the replies. */
   public record Work(long ticket, int attempt, StageJob job, ImagePayload input, long remainingMillis,
       ActorRef<Reply> replyTo) implements Command, PipelineSerializer.Wire {}
@@ -40,7 +46,7 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
     int attempt();
   }
 
-  /** The slot took the job; {@code member} is the cluster address of its node, for failure detection. */
+  /** The slot is reserved for the job; {@code member} is the cluster address of its node, for failure detection. */
   public record Accepted(long ticket, int attempt, String slotId, String member) implements Reply {}
 
   /** The slot is working for another sender (or the job's deadline had passed: {@code expired}). */
@@ -80,9 +86,11 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
   }
 
   public static Behavior<Command> create(String slotId, StageWork work, Executor imageExecutor,
-      PipelineMetrics metrics) {
-    return Behaviors.setup(ctx -> new StageSlot(ctx, slotId, work, imageExecutor, metrics));
+      PipelineMetrics metrics, java.time.Duration reservation) {
+    return Behaviors.setup(ctx -> new StageSlot(ctx, slotId, work, imageExecutor, metrics, reservation));
   }
+
+  private record Reservation(long ticket, int attempt, ActorRef<Reply> owner, long untilNanos) {}
 
   private final String slotId;
   private final StageWork work;
@@ -90,12 +98,15 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
   private final PipelineMetrics metrics;
   private final String member;
   private final long maxPayloadBytes;
+  private final long reservationNanos;
+  private Reservation reserved;
   private Work current;
   private boolean stopping;
 
   private StageSlot(ActorContext<Command> ctx, String slotId, StageWork work, Executor imageExecutor,
-      PipelineMetrics metrics) {
+      PipelineMetrics metrics, java.time.Duration reservation) {
     super(ctx);
+    this.reservationNanos = reservation.toNanos();
     this.slotId = slotId;
     this.work = work;
     this.imageExecutor = imageExecutor;
@@ -107,23 +118,41 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
+        .onMessage(Reserve.class, this::onReserve)
         .onMessage(Work.class, this::onWork)
         .onMessage(Finished.class, this::onFinished)
         .onMessageEquals(Stop.INSTANCE, this::onStop)
         .build();
   }
 
+  /** Reserved for someone else, and the reservation has not run out. */
+  private boolean reservedForOther(ActorRef<Reply> who, long ticket, int attempt) {
+    Reservation r = reserved;
+    return r != null && r.untilNanos() > System.nanoTime()
+        && !(r.owner().equals(who) && r.ticket() == ticket && r.attempt() == attempt);
+  }
+
+  private Behavior<Command> onReserve(Reserve r) {
+    if (current != null || stopping || reservedForOther(r.replyTo(), r.ticket(), r.attempt())) {
+      r.replyTo().tell(new Rejected(r.ticket(), r.attempt(), slotId, false));
+      return this;
+    }
+    reserved = new Reservation(r.ticket(), r.attempt(), r.replyTo(), System.nanoTime() + reservationNanos);
+    r.replyTo().tell(new Accepted(r.ticket(), r.attempt(), slotId, member));
+    return this;
+  }
+
   private Behavior<Command> onWork(Work w) {
-    if (current != null || stopping) {
+    if (current != null || stopping || reservedForOther(w.replyTo(), w.ticket(), w.attempt())) {
       w.replyTo().tell(new Rejected(w.ticket(), w.attempt(), slotId, false));
       return this;
     }
+    reserved = null;
     if (w.remainingMillis() <= 0) {
       w.replyTo().tell(new Rejected(w.ticket(), w.attempt(), slotId, true));
       return this;
     }
     current = w;
-    w.replyTo().tell(new Accepted(w.ticket(), w.attempt(), slotId, member));
     getContext().getLog().debug("{} runs {} (ticket {}, attempt {})", slotId, w.job().getClass().getSimpleName(),
         w.ticket(), w.attempt());
     CompletableFuture<StageResult> f = CompletableFuture.supplyAsync(() -> work.run(w.job(), w.input()), imageExecutor);

@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class CodecBench {
 
-  @Param({"PNG", "JPEG"})
+  @Param({"PNG", "JPEG", "WEBP", "GIF", "BMP"})
   public String format;
 
   @Param({"smooth", "photo"})

@@ -1,7 +1,6 @@
 package org.imgpipe.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.imgpipe.imaging.FilterType;
 import org.imgpipe.imaging.ImageOperation;
 import org.imgpipe.imaging.ImagingException;
 import org.imgpipe.imaging.ImagingLimits;
@@ -16,23 +15,18 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-/** One benchmark per pixel operation: resize and thumbnail from 1080p, the rest on 720p. */
+/** Resize and thumbnail from 1920x1080; text and logo watermarks on 1280x720 (filters: FilterBench). */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class OperationBench {
 
-  @Param({"GRAYSCALE", "BLUR", "SHARPEN", "EDGE_DETECT", "SEPIA", "NEGATIVE", "BRIGHTNESS", "CONTRAST"})
-  public String filter;
-
   private Raster src1080p;
   private Raster src720p;
-  private ImageOperation filterOp;
   private ImageOperation resize;
   private ImageOperation thumbnail;
   private ImageOperation text;
@@ -44,15 +38,9 @@ public class OperationBench {
     resize = new Resize(1280, 720, true, ImagingLimits.DEFAULT);
     src720p = resize.apply(src1080p);
     thumbnail = new Thumbnail(256, ImagingLimits.DEFAULT);
-    filterOp = FilterType.parse(filter).withIntensity(1.0);
     text = new TextWatermark("XML-RPC Demo", Position.BOTTOM_RIGHT, 30, "#FFFFFF", 0.8);
     logo = new LogoWatermark(TestImages.photoLikeWithAlpha(400, 200, 3), Position.TOP_RIGHT, 0.2, 0.7,
         ImagingLimits.DEFAULT);
-  }
-
-  @Benchmark
-  public Raster filter720p() throws ImagingException {
-    return filterOp.apply(src720p);
   }
 
   @Benchmark

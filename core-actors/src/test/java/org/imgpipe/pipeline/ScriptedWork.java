@@ -32,11 +32,11 @@ class ScriptedWork extends StageWork {
     String name = scriptName(job);
     try {
       CountDownLatch rh = resizeHold;
-      if (job instanceof StageJob.Resize && rh != null && !rh.await(20, TimeUnit.SECONDS)) {
+      if (job instanceof StageJob.Resize && rh != null && !rh.await(60, TimeUnit.SECONDS)) {
         throw new IllegalStateException("resize hold never released");
       }
       if (name.equals("HOLD")) {
-        if (!release.await(20, TimeUnit.SECONDS)) {
+        if (!release.await(60, TimeUnit.SECONDS)) {
           throw new IllegalStateException("HOLD never released");
         }
       } else if (name.startsWith("ONCE-")) {

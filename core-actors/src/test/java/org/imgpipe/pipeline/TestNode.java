@@ -43,16 +43,20 @@ final class TestNode implements AutoCloseable {
             + "imgpipe.node.seed-nodes = [" + seeds + "]\n"
             + "akka.loglevel = WARNING\n"
             + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
-            + "akka.cluster.split-brain-resolver.stable-after = 2s\n"
-            + "akka.cluster.failure-detector.heartbeat-interval = 300ms\n"
-            + "akka.cluster.failure-detector.acceptable-heartbeat-pause = 1500ms\n"
+            // Short enough for the abrupt-stop test, long enough not to split a cluster on a loaded machine.
+            + "akka.cluster.split-brain-resolver.stable-after = 3s\n"
+            + "akka.cluster.failure-detector.acceptable-heartbeat-pause = 8s\n"
             + "akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n"
+            // The machine is shared by several builds: allow slow starts and stops.
+            + "akka.actor.testkit.typed.system-shutdown-default = 30s\n"
+            + "akka.actor.creation-timeout = 60s\n"
+            + "akka.actor.testkit.typed.throw-on-shutdown-timeout = off\n"
             + (abruptStop
                 ? "akka.coordinated-shutdown.run-by-actor-system-terminate = off\n"
                     + "akka.cluster.run-coordinated-shutdown-when-down = off\n"
                 : "")
             + (extra == null ? "" : extra))
-        .withFallback(ConfigFactory.defaultReference());
+        .withFallback(ImgpipeSettings.reference());
     ImgpipeSettings settings = new ImgpipeSettings(base.resolve());
     Config full = ClusterConfig.of(settings, "imgpipe").withFallback(base).resolve();
     return new TestNode(ActorTestKit.create("imgpipe", full), settings, work);
@@ -60,7 +64,7 @@ final class TestNode implements AutoCloseable {
 
   static TestNode single(String host, String extra, Function<ImgpipeSettings, StageWork> work) {
     TestNode n = start(host, "all", null, extra, work, false);
-    n.awaitReady(Duration.ofSeconds(20));
+    n.awaitReady(Duration.ofSeconds(60));
     return n;
   }
 

@@ -84,7 +84,7 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
   @Override
   public CompletionStage<HttpResponse> apply(HttpRequest request) {
     String path = request.getUri().path();
-    boolean get = request.method().equals(HttpMethods.GET) || request.method().equals(HttpMethods.HEAD);
+    boolean get = request.method().equals(HttpMethods.GET);
     switch (path) {
       case "/", "/RPC2" -> {
         if (request.method().equals(HttpMethods.POST)) {

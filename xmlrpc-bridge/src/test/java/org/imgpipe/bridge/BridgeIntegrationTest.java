@@ -32,7 +32,6 @@ import org.imgpipe.testing.TestImages;
 import org.imgpipe.xmlrpc.XmlRpcCodec;
 import org.imgpipe.xmlrpc.client.ImgpipeClient;
 import org.imgpipe.xmlrpc.client.XmlRpcFault;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +51,7 @@ class BridgeIntegrationTest {
 
   @BeforeAll
   static void start() {
-    node = LiveNode.start();
+    node = LiveNode.shared();
     resize = node.client(Role.RESIZE);
     filter = node.client(Role.FILTER);
     watermark = node.client(Role.WATERMARK);
@@ -60,11 +59,6 @@ class BridgeIntegrationTest {
     orchestrator = node.client(Role.ORCHESTRATOR);
     // flat colour: the sizes are what matter here, and a small PNG keeps the suite fast on a busy machine
     photo1920 = TestImages.png(TestImages.solid(1920, 1080, 90, 120, 200));
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
   }
 
   private static DecodedImage decode(Object bytes) throws Exception {

@@ -59,8 +59,9 @@ class ServicePortTest {
     var config = ConfigFactory.parseString("imgpipe.node.host = \"127.0.0.1\"\n"
         + "imgpipe.ports { resize = 0, filter = 0, watermark = 0, orchestrator = 0, format = 0 }\n"
         + "imgpipe.limits.max-request-bytes = " + LIMIT + "\n"
-        + "imgpipe.limits.xml-max-elements = 5000\n")
-        .withFallback(ConfigFactory.load());
+        + "imgpipe.limits.xml-max-elements = 5000\n"
+        + org.imgpipe.bridge.testing.LiveNode.TOLERANT_STARTUP)
+        .withFallback(ImgpipeSettings.load());
     ImgpipeSettings settings = new ImgpipeSettings(config);
     kit = ActorTestKit.create("service-port-test", ConfigFactory.parseString("akka.actor.provider = local")
         .withFallback(config));
@@ -222,12 +223,34 @@ class ServicePortTest {
       assertEquals("HTTP/1.1 413", head);
       assertTrue(System.nanoTime() - start < 2_000_000_000L);
     }
-    // no Content-Length (chunked): refused as soon as it grows past the limit
-    HttpResponse<byte[]> chunked = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[LIMIT * 2])))
-        .build(), HttpResponse.BodyHandlers.ofByteArray());
-    assertEquals(413, chunked.statusCode());
-    assertTrue(new String(chunked.body(), StandardCharsets.UTF_8).contains("limit is " + LIMIT + " bytes"));
+    // no Content-Length (chunked): refused as soon as it grows past the limit; the answer is read while the
+    // body is still being sent, since the server closes the connection after refusing it
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(20_000);
+      OutputStream out = s.getOutputStream();
+      out.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      Thread writer = new Thread(() -> {
+        byte[] chunk = new byte[64 * 1024];
+        byte[] head = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        try {
+          for (long sent = 0; sent <= LIMIT * 2L; sent += chunk.length) {
+            out.write(head);
+            out.write(chunk);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+          }
+          out.flush();
+        } catch (java.io.IOException e) {
+          // the server stopped reading: expected
+        }
+      });
+      writer.setDaemon(true);
+      writer.start();
+      String answer = readUntil(s.getInputStream(), "(imgpipe.limits.max-request-bytes)");
+      assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+      assertTrue(answer.contains("limit is " + LIMIT + " bytes"), answer);
+      writer.join(20_000);
+    }
   }
 
   @Test
@@ -265,6 +288,20 @@ class ServicePortTest {
         assertTrue(xml.contains("again"), xml);
       }
     }
+  }
+
+  /** Reads until the text appears, the stream ends or the connection is reset; answers what was read. */
+  private static String readUntil(InputStream in, String marker) {
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    try {
+      int b;
+      while (!got.toString(StandardCharsets.UTF_8).contains(marker) && (b = in.read()) >= 0) {
+        got.write(b);
+      }
+    } catch (java.io.IOException e) {
+      // reset after the answer: keep what arrived
+    }
+    return got.toString(StandardCharsets.UTF_8);
   }
 
   private static String readHead(InputStream in) throws Exception {

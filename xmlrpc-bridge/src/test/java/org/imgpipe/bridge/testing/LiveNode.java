@@ -23,6 +23,15 @@ import org.imgpipe.xmlrpc.client.ImgpipeClient;
  */
 public final class LiveNode implements AutoCloseable {
 
+  /**
+   * Start-up deadlines for a machine shared by many builds: Akka's defaults (3 s to bind Artery, 5 s for
+   * the logger, 20 s to create the cluster extension) fail under heavy load although nothing is wrong.
+   */
+  public static final String TOLERANT_STARTUP = "akka.remote.artery.bind.bind-timeout = 30s\n"
+      + "akka.logger-startup-timeout = 30s\n"
+      + "akka.actor.creation-timeout = 60s\n"
+      + "akka.http.server.bind-timeout = 30s\n";
+
   private final ActorSystem<Void> system;
   private final PipelineNode pipeline;
   private final BridgeBinding binding;
@@ -36,6 +45,19 @@ public final class LiveNode implements AutoCloseable {
     this.binding = binding;
     this.settings = settings;
     this.host = host;
+  }
+
+  private static LiveNode shared;
+
+  /**
+   * One all-roles node on 127.0.0.1 shared by the test classes of this JVM, so that each does not pay for
+   * a cluster start; do not close it (Akka's shutdown hook stops it when the JVM exits).
+   */
+  public static synchronized LiveNode shared() {
+    if (shared == null) {
+      shared = start();
+    }
+    return shared;
   }
 
   /** A node with every role on 127.0.0.1. */
@@ -56,8 +78,9 @@ public final class LiveNode implements AutoCloseable {
                 + "imgpipe.ports { resize = 0, filter = 0, watermark = 0, orchestrator = 0, format = 0 }\n"
                 + "akka.coordinated-shutdown.exit-jvm = off\n"
                 + "akka.coordinated-shutdown.terminate-actor-system = on\n"
-                + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"))
-        .withFallback(ConfigFactory.load())
+                + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
+                + TOLERANT_STARTUP))
+        .withFallback(ImgpipeSettings.load())
         .resolve();
     ImgpipeSettings settings = new ImgpipeSettings(base);
     String name = "imgpipe-test";
