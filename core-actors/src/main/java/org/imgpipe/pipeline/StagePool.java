@@ -349,6 +349,7 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     int s = job.slot;
     release(s, job.ticket);
     slotCoolUntil[s] = System.nanoTime() + suspectNanos;
+    boolean held = job.running;
     job.slot = -1;
     job.running = false;
     job.failures++;
@@ -358,7 +359,13 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
       answer(job, StageResult.failure(StageResult.Status.FAILED, "no " + stage.key() + " slot could finish the job after "
           + job.failures + " attempts (last: " + reason + ")", 0, ""));
     } else {
-      metrics.retry(stage);
+      // Work a slot had taken is redone elsewhere (a retry); an offer no slot took, e.g. one that sharding
+      // dropped while handing the slot off from a leaving node, is only made again (a re-offer).
+      if (held) {
+        metrics.retry(stage);
+      } else {
+        metrics.reoffer(stage);
+      }
       queue.addFirst(job);
     }
     dispatch();
