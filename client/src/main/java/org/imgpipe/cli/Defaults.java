@@ -1,12 +1,11 @@
 package org.imgpipe.cli;
 
-import com.typesafe.config.ConfigFactory;
 import org.imgpipe.config.ImgpipeSettings;
 
 /** The service ports and limits clients assume, read from the same defaults the nodes use. */
 final class Defaults {
 
-  private static final ImgpipeSettings SETTINGS = new ImgpipeSettings(ConfigFactory.load());
+  private static final ImgpipeSettings SETTINGS = new ImgpipeSettings(ImgpipeSettings.load());
 
   private Defaults() {}
 

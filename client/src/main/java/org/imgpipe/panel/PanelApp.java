@@ -85,6 +85,9 @@ public final class PanelApp {
         // keep the default look
       }
       ControlPanelFrame f = create(initial);
+      // A bug in a listener must not take the window down unseen: it goes to the processing log.
+      Thread.setDefaultUncaughtExceptionHandler((t, e) -> SwingUtilities.invokeLater(() ->
+          f.panelModel().log("Unexpected error in " + t.getName() + ": " + ServiceProbe.rootMessage(e))));
       f.addWindowListener(new java.awt.event.WindowAdapter() {
         @Override
         public void windowClosed(java.awt.event.WindowEvent e) {

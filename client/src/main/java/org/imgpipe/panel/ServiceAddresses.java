@@ -1,6 +1,5 @@
 package org.imgpipe.panel;
 
-import com.typesafe.config.ConfigFactory;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -24,7 +23,7 @@ public record ServiceAddresses(String host, Map<Role, Integer> ports) {
 
   /** 127.0.0.1 with reference.conf's ports. */
   public static ServiceAddresses defaults() {
-    ImgpipeSettings.Ports p = new ImgpipeSettings(ConfigFactory.load()).ports();
+    ImgpipeSettings.Ports p = new ImgpipeSettings(ImgpipeSettings.load()).ports();
     Map<Role, Integer> m = new EnumMap<>(Role.class);
     for (Role r : ORDER) {
       m.put(r, p.of(r));

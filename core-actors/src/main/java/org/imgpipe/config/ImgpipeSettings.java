@@ -1,6 +1,7 @@
 package org.imgpipe.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -100,6 +101,25 @@ public final class ImgpipeSettings {
   private final Jobs jobs;
   private final Delivery delivery;
   private final int imageThreads;
+
+  /**
+   * The reference configuration of an imgpipe node: imgpipe-akka.conf layered above every library's
+   * reference.conf. Akka's own reference.conf files set keys that imgpipe changes (provider,
+   * serializers, downing, frame sizes), and which of two reference.conf files wins depends on the
+   * classpath order, which a lib/* wildcard leaves undefined; an explicit layer always wins.
+   */
+  public static Config reference() {
+    return ConfigFactory.parseResourcesAnySyntax(ImgpipeSettings.class.getClassLoader(), "imgpipe-akka")
+        .withFallback(ConfigFactory.defaultReference(ImgpipeSettings.class.getClassLoader()));
+  }
+
+  /** Like {@link ConfigFactory#load()}: -D overrides, then application.conf, then {@link #reference()}. */
+  public static Config load() {
+    return ConfigFactory.defaultOverrides()
+        .withFallback(ConfigFactory.defaultApplication())
+        .withFallback(reference())
+        .resolve();
+  }
 
   public ImgpipeSettings(Config root) {
     Config c = root.getConfig("imgpipe");

@@ -13,6 +13,7 @@ import akka.serialization.SerializationExtension;
 import akka.serialization.Serializer;
 import akka.serialization.SerializerWithStringManifest;
 import com.typesafe.config.ConfigFactory;
+import org.imgpipe.config.ImgpipeSettings;
 import java.io.NotSerializableException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,7 @@ class PipelineSerializerTest {
   static void start() {
     // A local actor system is enough to resolve actor refs, and binds no port.
     kit = ActorTestKit.create("serializer-test", ConfigFactory.parseString("akka.actor.provider = local")
-        .withFallback(ConfigFactory.defaultReference()).resolve());
+        .withFallback(ImgpipeSettings.reference()).resolve());
     serialization = SerializationExtension.get(kit.system().classicSystem());
   }
 

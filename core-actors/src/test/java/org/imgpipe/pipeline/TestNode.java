@@ -45,17 +45,18 @@ final class TestNode implements AutoCloseable {
             + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
             // Short enough for the abrupt-stop test, long enough not to split a cluster on a loaded machine.
             + "akka.cluster.split-brain-resolver.stable-after = 3s\n"
-            + "akka.cluster.failure-detector.acceptable-heartbeat-pause = 4s\n"
+            + "akka.cluster.failure-detector.acceptable-heartbeat-pause = 8s\n"
             + "akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n"
             // The machine is shared by several builds: allow slow starts and stops.
             + "akka.actor.testkit.typed.system-shutdown-default = 30s\n"
+            + "akka.actor.creation-timeout = 60s\n"
             + "akka.actor.testkit.typed.throw-on-shutdown-timeout = off\n"
             + (abruptStop
                 ? "akka.coordinated-shutdown.run-by-actor-system-terminate = off\n"
                     + "akka.cluster.run-coordinated-shutdown-when-down = off\n"
                 : "")
             + (extra == null ? "" : extra))
-        .withFallback(ConfigFactory.defaultReference());
+        .withFallback(ImgpipeSettings.reference());
     ImgpipeSettings settings = new ImgpipeSettings(base.resolve());
     Config full = ClusterConfig.of(settings, "imgpipe").withFallback(base).resolve();
     return new TestNode(ActorTestKit.create("imgpipe", full), settings, work);

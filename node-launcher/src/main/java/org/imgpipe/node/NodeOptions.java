@@ -226,32 +226,10 @@ public final class NodeOptions {
           .withFallback(ConfigFactory.defaultOverrides())
           .withFallback(file)
           .withFallback(ConfigFactory.defaultApplication())
-          .withFallback(imgpipeReference())
-          .withFallback(ConfigFactory.defaultReference())
+          .withFallback(ImgpipeSettings.reference())
           .resolve();
     } catch (ConfigException e) {
       throw new NodeConfigException("bad configuration: " + oneLine(e.getMessage()), e);
-    }
-  }
-
-  /**
-   * core-actors' reference.conf on its own. It overrides Akka keys (provider, serializers, downing,
-   * frame sizes) that Akka's own reference.conf files also set, and which of several reference.conf
-   * files wins in {@link ConfigFactory#defaultReference()} depends on the classpath order (a lib/*
-   * wildcard has none). Layering it explicitly above the merged references makes imgpipe's win.
-   */
-  static Config imgpipeReference() {
-    java.net.URL cls = ImgpipeSettings.class.getResource("ImgpipeSettings.class");
-    String name = ImgpipeSettings.class.getName().replace('.', '/') + ".class";
-    if (cls == null || !cls.toString().endsWith(name)) {
-      return ConfigFactory.empty();
-    }
-    try {
-      java.net.URL ref = new java.net.URL(cls.toString().substring(0, cls.toString().length() - name.length())
-          + "reference.conf");
-      return ConfigFactory.parseURL(ref, ConfigParseOptions.defaults().setAllowMissing(true));
-    } catch (java.net.MalformedURLException e) {
-      return ConfigFactory.empty();
     }
   }
 

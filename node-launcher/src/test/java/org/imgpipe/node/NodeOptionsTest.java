@@ -213,8 +213,6 @@ class NodeOptionsTest {
 
   @Test
   void imgpipesAkkaSettingsWinOverAkkasOwnDefaultsWhateverTheClasspathOrder() {
-    Config ref = NodeOptions.imgpipeReference();
-    assertEquals("cluster", ref.getString("akka.actor.provider"), "core-actors' reference.conf was found");
     Config c = NodeOptions.builder().build().toConfig();
     assertEquals("cluster", c.getString("akka.actor.provider"));
     assertEquals("akka.cluster.sbr.SplitBrainResolverProvider", c.getString("akka.cluster.downing-provider-class"));

@@ -15,12 +15,13 @@ import org.imgpipe.config.ImgpipeSettings.Role;
 /** The service ports a node has open, by role, with the addresses they were bound to. */
 public final class BridgeBinding {
 
-  private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(3);
-
   private final Map<Role, ServerBinding> bindings;
+  private final Duration drain;
 
-  BridgeBinding(Map<Role, ServerBinding> bindings) {
+  /** {@code drain}: how long calls in progress may still run after the ports stop accepting. */
+  BridgeBinding(Map<Role, ServerBinding> bindings, Duration drain) {
     this.bindings = Collections.unmodifiableMap(new EnumMap<>(bindings));
+    this.drain = drain;
   }
 
   /** The roles whose service ports are open. */
@@ -47,10 +48,13 @@ public final class BridgeBinding {
     return m;
   }
 
-  /** Stops accepting connections, lets requests in progress finish for a few seconds, then closes all. */
+  /**
+   * Stops accepting connections, lets the calls in progress finish (at most the drain time, which is the
+   * request deadline: no accepted call can legitimately run longer), then closes all connections.
+   */
   public CompletionStage<Done> unbind() {
     CompletableFuture<?>[] all = bindings.values().stream()
-        .map(b -> b.terminate(CLOSE_DEADLINE).toCompletableFuture())
+        .map(b -> b.terminate(drain).toCompletableFuture())
         .toArray(CompletableFuture[]::new);
     return CompletableFuture.allOf(all).thenApply(v -> Done.getInstance());
   }

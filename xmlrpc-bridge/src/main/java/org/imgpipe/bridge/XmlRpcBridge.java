@@ -104,7 +104,7 @@ public final class XmlRpcBridge {
             throw new IllegalStateException("cannot open the XML-RPC ports on " + host + ": " + String.join("; ", failures));
           }
           bound.forEach((role, b) -> log.info("{} serving XML-RPC on {}", tables.get(role).service(), b.localAddress()));
-          return new BridgeBinding(bound);
+          return new BridgeBinding(bound, settings.timeouts().request());
         });
   }
 }

@@ -61,7 +61,7 @@ class ServicePortTest {
         + "imgpipe.limits.max-request-bytes = " + LIMIT + "\n"
         + "imgpipe.limits.xml-max-elements = 5000\n"
         + org.imgpipe.bridge.testing.LiveNode.TOLERANT_STARTUP)
-        .withFallback(ConfigFactory.load());
+        .withFallback(ImgpipeSettings.load());
     ImgpipeSettings settings = new ImgpipeSettings(config);
     kit = ActorTestKit.create("service-port-test", ConfigFactory.parseString("akka.actor.provider = local")
         .withFallback(config));

@@ -80,7 +80,7 @@ public final class LiveNode implements AutoCloseable {
                 + "akka.coordinated-shutdown.terminate-actor-system = on\n"
                 + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
                 + TOLERANT_STARTUP))
-        .withFallback(ConfigFactory.load())
+        .withFallback(ImgpipeSettings.load())
         .resolve();
     ImgpipeSettings settings = new ImgpipeSettings(base);
     String name = "imgpipe-test";
