@@ -17,11 +17,11 @@ imgpipe_classpath >/dev/null
 IMGPIPE_BENCH_JVM_OPTS="-XX:StartFlightRecording=settings=profile,filename=$work/start.jfr" \
   start_node profile "$bench_host" 25590
 "$repo/imgpipe" bench --workload "$workload" --concurrency "$concurrency" --requests 12 --warmup 0 \
-  --orchestrator "$bench_host:50055" >/dev/null  # warm-up, not recorded below
+  --orchestrator "$bench_host:50055" >/dev/null || true  # warm-up, not recorded below
 jcmd "$node_pid" JFR.stop >/dev/null
 jcmd "$node_pid" JFR.start settings=profile name=bench >/dev/null
 "$repo/imgpipe" bench --workload "$workload" --concurrency "$concurrency" --requests "$requests" --warmup 0 \
-  --orchestrator "$bench_host:50055" --report "$work/report.md" --node-pid "$node_pid"
+  --orchestrator "$bench_host:50055" --report "$work/report.md" --node-pid "$node_pid" || true
 jcmd "$node_pid" JFR.dump name=bench filename="$jfr_file" >/dev/null
 stop_nodes
 python3 "$(dirname "$0")/jfr-top.py" "$jfr_file" 30

@@ -38,7 +38,8 @@ public record Machine(String cpu, int cores, long memoryBytes, String os, String
   }
 
   public String describe() {
-    return cores + " cores (" + cpu + "), " + (memoryBytes > 0 ? memoryBytes / (1 << 20) / 1024.0 : -1)
-        + " GiB, " + os + ", " + jvm;
+    return cores + " cores (" + cpu + "), "
+        + (memoryBytes > 0 ? String.format(java.util.Locale.ROOT, "%.1f GiB", memoryBytes / 1073741824.0) : "? GiB")
+        + ", " + os + ", " + jvm;
   }
 }

@@ -107,6 +107,7 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
   private final long[] slotTicket;
   private final long[] slotCoolUntil;
   private final String[] slotMember;
+  private final String selfMember;
   private final Set<String> unreachable = new HashSet<>();
   private final ArrayDeque<Job> queue = new ArrayDeque<>();
   private final Map<Long, Job> jobs = new HashMap<>();
@@ -138,6 +139,7 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     this.slotTicket = new long[slots];
     this.slotCoolUntil = new long[slots];
     this.slotMember = new String[slots];
+    this.selfMember = Cluster.get(ctx.getSystem()).selfMember().address().toString();
     Cluster cluster = Cluster.get(ctx.getSystem());
     cluster.subscriptions().tell(Subscribe.create(
         ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new),
@@ -260,16 +262,30 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
   }
 
   /** A slot this pool is not using, not cooling down and not on an unreachable node; round robin. */
+  /**
+   * A free slot, one on this node first: a local slot gets the image by reference, a remote one
+   * through serialisation and the network (docs/performance.md, scaling). Slots whose node is not
+   * known yet, or other nodes' slots, are taken when no local slot is free.
+   */
   private int freeSlot(long now) {
+    int other = -1;
     for (int k = 0; k < slots; k++) {
       int i = (nextSlot + k) % slots;
       if (slotTicket[i] == 0 && slotCoolUntil[i] <= now
           && (slotMember[i] == null || !unreachable.contains(slotMember[i]))) {
-        nextSlot = (i + 1) % slots;
-        return i;
+        if (selfMember.equals(slotMember[i])) {
+          nextSlot = (i + 1) % slots;
+          return i;
+        }
+        if (other < 0) {
+          other = i;
+        }
       }
     }
-    return -1;
+    if (other >= 0) {
+      nextSlot = (other + 1) % slots;
+    }
+    return other;
   }
 
   private Job current(long ticket, int attempt) {

@@ -1,6 +1,7 @@
 package org.imgpipe.pipeline;
 
 import org.imgpipe.config.ImgpipeSettings;
+import org.imgpipe.imaging.BoxReduce;
 import org.imgpipe.imaging.DecodedImage;
 import org.imgpipe.imaging.FilterType;
 import org.imgpipe.imaging.ImageDecoder;
@@ -50,7 +51,11 @@ public class StageWork {
       Raster out;
       ImagePayload answer;
       if (job instanceof StageJob.Resize r) {
-        out = new Resize(r.targetWidth(), r.targetHeight(), r.keepAspect(), limits).apply(source);
+        Resize resize = new Resize(r.targetWidth(), r.targetHeight(), r.keepAspect(), limits);
+        // Shrink-on-load for JPEG sources (lossy already): average k x k blocks first when the
+        // source is at least twice the output size, so Lanczos3 runs on at most twice the output.
+        out = in.format() == ImageFormat.JPEG && input instanceof ImagePayload.Encoded
+            ? BoxReduce.resize(source, resize) : resize.apply(source);
         answer = r.encode() ? encoded(out, in.format(), in.format() == ImageFormat.JPEG ? 75 : 0)
             : new ImagePayload.Decoded(out, in.format());
       } else if (job instanceof StageJob.Thumbnail t) {
