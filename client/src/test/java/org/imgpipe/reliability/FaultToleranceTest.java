@@ -125,6 +125,11 @@ class FaultToleranceTest {
   /** Runs a batch on A and fires {@code action} (off the batch threads) once {@code after} images finished. */
   static List<Outcome> batchWith(List<Target> targets, int first, int count, Retry retry, int after, Runnable action)
       throws Exception {
+    return batchWith(targets, first, count, retry, after, action, () -> true);
+  }
+
+  static List<Outcome> batchWith(List<Target> targets, int first, int count, Retry retry, int after, Runnable action,
+      java.util.function.BooleanSupplier more) throws Exception {
     AtomicBoolean fired = new AtomicBoolean();
     List<CompletableFuture<Void>> actions = new ArrayList<>();
     List<Outcome> out = Workload.run(targets, first, count, 4, retry, CALL_TIMEOUT, n -> {
@@ -133,7 +138,7 @@ class FaultToleranceTest {
           actions.add(CompletableFuture.runAsync(action));
         }
       }
-    });
+    }, more);
     for (CompletableFuture<Void> f : actions) {
       f.get(60, java.util.concurrent.TimeUnit.SECONDS);
     }
@@ -270,24 +275,51 @@ class FaultToleranceTest {
         "the SIGSTOP partition runs in the long suite (selftest/long.sh)");
     // Longer than the failure detector (about 3 s of missed heartbeats) plus SBR's stable-after (20 s).
     Duration pause = Duration.ofSeconds(Integer.getInteger("imgpipe.reliability.pause-seconds", 35));
-    int n = Sizes.faultBatch();
+    // Images keep coming through the pause, the downing of C and the move of its slots: the batch runs until
+    // 15 s after A has seen C downed and removed (at most 1000 images, at most 3 minutes).
     AtomicLong pausedAt = new AtomicLong();
+    AtomicLong removedAt = new AtomicLong();
     long t0 = System.nanoTime();
-    List<Outcome> batch = batchWith(List.of(orchestratorA()), 600, n, Retry.NONE, n / 4, () -> {
-      try {
-        c.pause();
-        pausedAt.set(System.nanoTime());
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
+    long hardEnd = t0 + Timing.scaled(Duration.ofMinutes(3)).toNanos();
+    Thread watcher = new Thread(() -> {
+      while (System.nanoTime() < hardEnd && removedAt.get() == 0) {
+        try {
+          if (pausedAt.get() != 0 && members(a, "up") == 2 && members(a, "unreachable") == 0) {
+            removedAt.set(System.nanoTime());
+          }
+          Thread.sleep(250);
+        } catch (InterruptedException e) {
+          return;
+        } catch (Exception e) {
+          // A did not answer /metrics this time; ask again
+        }
       }
-    });
+    }, "partition-watcher");
+    watcher.setDaemon(true);
+    watcher.start();
+    List<Outcome> batch;
+    try {
+      batch = batchWith(List.of(orchestratorA()), 600, 1000, Retry.NONE, 8, () -> {
+        try {
+          c.pause();
+          pausedAt.set(System.nanoTime());
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }, () -> System.nanoTime() < hardEnd
+          && (removedAt.get() == 0 || System.nanoTime() < removedAt.get() + Duration.ofSeconds(15).toNanos()));
+    } finally {
+      watcher.interrupt();
+    }
+    int n = batch.size();
     long batchMs = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(removedAt.get() != 0, "A never saw the paused node downed and removed");
+    long downedAfterMs = (removedAt.get() - pausedAt.get()) / 1_000_000;
     assertAllSucceeded("SIGSTOP batch", batch, n);
     long sleep = pause.toMillis() - (System.nanoTime() - pausedAt.get()) / 1_000_000;
     if (sleep > 0) {
       Thread.sleep(sleep);
     }
-    // The majority (A, B) has downed C by now: keep-majority, stable-after 20 s.
     awaitMembers(a, 2, Duration.ofSeconds(60));
     c.resume();
     // C learns it was downed and stops itself.
@@ -307,7 +339,8 @@ class FaultToleranceTest {
     c.start().awaitReady(START);
     awaitMembers(a, 3, Duration.ofSeconds(120));
     Report.result("SIGSTOP of a worker for " + pause.toSeconds() + " s, then SIGCONT", n + "/" + n
-        + " images succeeded exactly once (batch " + batchMs + " ms), all " + n
+        + " images sent through the pause, the downing (C removed " + downedAfterMs + " ms after SIGSTOP) and 15 s"
+        + " beyond succeeded exactly once (batch " + batchMs + " ms), all " + n
         + " completed in get_processing_status; SBR (keep-majority) downed the paused node, which stopped itself"
         + " on SIGCONT with exit code " + exit + "; cluster back to 3 Up after its restart");
     // As configured (keep-majority): the majority's leader downed C, and C, back with a minority of one, downed

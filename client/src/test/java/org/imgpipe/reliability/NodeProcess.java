@@ -91,9 +91,6 @@ final class NodeProcess implements AutoCloseable {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(DEFAULT_JAVA_OPTS);
     cmd.add("-Djava.awt.headless=true");
-    // Artery gives its TCP bind 3 s by default; on a machine loaded far past its cores (CI agents shared by
-    // many builds) that is not always enough, and the node then fails to start. Not what these tests are about.
-    cmd.add("-Dakka.remote.artery.bind.bind-timeout=30s");
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(childClassPath());

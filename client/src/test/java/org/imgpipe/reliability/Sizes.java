@@ -28,7 +28,7 @@ final class Sizes {
 
   /** Requests each overload client sends. */
   static int overloadRequestsPerClient() {
-    return get("overload-requests", 3, 4);
+    return get("overload-requests", 4, 4);
   }
 
   /** Soak length in seconds (long suite only). */

@@ -103,6 +103,13 @@ final class Workload {
    */
   static List<Outcome> run(List<Target> targets, int first, int count, int concurrency, Retry retry,
       Duration callTimeout, IntConsumer onFinished) throws InterruptedException {
+    return run(targets, first, count, concurrency, retry, callTimeout, onFinished, () -> true);
+  }
+
+  /** As above; images are handed out only while {@code more} says so (then the batch ends short of count). */
+  static List<Outcome> run(List<Target> targets, int first, int count, int concurrency, Retry retry,
+      Duration callTimeout, IntConsumer onFinished, java.util.function.BooleanSupplier more)
+      throws InterruptedException {
     List<ImgpipeClient> clients = new ArrayList<>();
     for (Target t : targets) {
       clients.add(t.client(callTimeout));
@@ -118,7 +125,7 @@ final class Workload {
     for (int w = 0; w < concurrency; w++) {
       pool.execute(() -> {
         int k;
-        while ((k = next.getAndIncrement()) < count) {
+        while (more.getAsBoolean() && (k = next.getAndIncrement()) < count) {
           int i = first + k;
           out[k] = one(clients, targets, i, retry);
           onFinished.accept(finished.incrementAndGet());
@@ -131,7 +138,11 @@ final class Workload {
       pool.shutdownNow();
       throw new AssertionError("batch did not finish within " + bound + " ms");
     }
-    return List.of(out);
+    List<Outcome> done = new ArrayList<>();
+    for (int k = 0; k < Math.min(count, next.get()); k++) {
+      done.add(out[k]); // every image handed out has its outcome (null would fail the checks)
+    }
+    return done;
   }
 
   static Outcome one(List<ImgpipeClient> clients, List<Target> targets, int i, Retry retry) {

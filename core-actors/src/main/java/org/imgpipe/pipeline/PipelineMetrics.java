@@ -17,7 +17,8 @@ import java.util.function.ToDoubleFunction;
  * imgpipe.stage.jobs → imgpipe_stage_jobs_total{stage,outcome}, imgpipe.stage.queue.depth →
  * imgpipe_stage_queue_depth{stage}, imgpipe.stage.busy.rejections → imgpipe_stage_busy_rejections_total{stage},
  * imgpipe.stage.work → imgpipe_stage_work_seconds{stage} (histogram), imgpipe.stage.retries →
- * imgpipe_stage_retries_total{stage}, imgpipe.cluster.members → imgpipe_cluster_members{status}.
+ * imgpipe_stage_retries_total{stage}, imgpipe.stage.reoffers → imgpipe_stage_reoffers_total{stage},
+ * imgpipe.cluster.members → imgpipe_cluster_members{status}.
  */
 public final class PipelineMetrics {
 
@@ -25,6 +26,7 @@ public final class PipelineMetrics {
   private final Map<Stage, AtomicInteger> queueDepth = new EnumMap<>(Stage.class);
   private final Map<Stage, Counter> busy = new EnumMap<>(Stage.class);
   private final Map<Stage, Counter> retries = new EnumMap<>(Stage.class);
+  private final Map<Stage, Counter> reoffers = new EnumMap<>(Stage.class);
   private final Map<Stage, Timer> work = new EnumMap<>(Stage.class);
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
 
@@ -38,8 +40,11 @@ public final class PipelineMetrics {
       busy.put(s, Counter.builder("imgpipe.stage.busy.rejections")
           .description("Jobs answered BUSY because the queue was full").tag("stage", s.key()).register(registry));
       retries.put(s, Counter.builder("imgpipe.stage.retries")
-          .description("Jobs sent to another slot after a slot stopped answering").tag("stage", s.key())
-          .register(registry));
+          .description("Jobs a slot had taken, sent to another slot after that slot stopped answering")
+          .tag("stage", s.key()).register(registry));
+      reoffers.put(s, Counter.builder("imgpipe.stage.reoffers")
+          .description("Jobs offered again because no slot took the offer in time (nothing had run)")
+          .tag("stage", s.key()).register(registry));
       work.put(s, Timer.builder("imgpipe.stage.work")
           .description("Image work time of one job on a slot of this node").tag("stage", s.key())
           .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
@@ -70,6 +75,10 @@ public final class PipelineMetrics {
     retries.get(stage).increment();
   }
 
+  void reoffer(Stage stage) {
+    reoffers.get(stage).increment();
+  }
+
   void recordWork(Stage stage, long millis) {
     work.get(stage).record(Math.max(0, millis), TimeUnit.MILLISECONDS);
   }
@@ -91,6 +100,10 @@ public final class PipelineMetrics {
 
   public double retries(Stage stage) {
     return retries.get(stage).count();
+  }
+
+  public double reoffers(Stage stage) {
+    return reoffers.get(stage).count();
   }
 
   public double jobs(Stage stage, StageResult.Status status) {

@@ -352,29 +352,46 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     Job job = current(t.ticket(), t.attempt());
     if (job != null) {
       String slot = StageSlot.slotId(stage, job.slot);
+      // An unanswered reservation sent no image and began no work: it uses none of the job's attempts (while
+      // a lost node's slots move, every slot may stay silent for longer than attempts x accept-timeout); the
+      // job's deadline still bounds the retries.
       failAttempt(job, job.running
           ? "slot " + slot + " on " + job.member + " gave no result within " + attemptTimeout.toMillis() + " ms"
-          : "slot " + slot + " did not take the job within " + acceptTimeout.toMillis() + " ms");
+          : "slot " + slot + " did not take the job within " + acceptTimeout.toMillis() + " ms", job.running);
     }
     return this;
   }
 
   /** The slot of this attempt is lost (no answer, or its node is unreachable): retry elsewhere, bounded. */
   private void failAttempt(Job job, String reason) {
+    failAttempt(job, reason, true);
+  }
+
+  /** As above; {@code counts} false: the attempt does not use one of the job's stage-attempts. */
+  private void failAttempt(Job job, String reason, boolean counts) {
     timers.cancel(new TimerKey("answer", job.ticket));
     int s = job.slot;
     release(s, job.ticket);
     slotCoolUntil[s] = System.nanoTime() + suspectNanos;
+    boolean held = job.running;
     job.slot = -1;
     job.running = false;
-    job.failures++;
+    if (counts) {
+      job.failures++;
+    }
     job.lastError = reason;
     getContext().getLog().warn("{} job {} attempt {} failed: {}", stage.label(), job.ticket, job.sends, reason);
     if (job.failures >= maxFailures) {
       answer(job, StageResult.failure(StageResult.Status.FAILED, "no " + stage.key() + " slot could finish the job after "
           + job.failures + " attempts (last: " + reason + ")", 0, ""));
     } else {
-      metrics.retry(stage);
+      // Work a slot had taken is redone elsewhere (a retry); an offer no slot took, e.g. one that sharding
+      // dropped while handing the slot off from a leaving node, is only made again (a re-offer).
+      if (held) {
+        metrics.retry(stage);
+      } else {
+        metrics.reoffer(stage);
+      }
       queue.addFirst(job);
     }
     dispatch();

@@ -75,7 +75,7 @@ public final class ImgpipeNode implements AutoCloseable {
     ActorSystem<Void> system;
     try {
       system = ActorSystem.create(Behaviors.empty(), NodeOptions.SYSTEM_NAME, config);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Akka also throws checked exceptions here (a cluster-port bind that times out)
       throw startFailure(e, settings);
     }
     try {
