@@ -91,13 +91,18 @@ final class BenchCommand implements Callable<Integer> {
         throw new CliException(e.getMessage());
       }
     }
-    List<BatchItem> distinct = images();
+    org.imgpipe.bench.Workload bench;
+    try {
+      bench = new org.imgpipe.bench.Workload(input != null ? input.toString() : workload, "bench images", images());
+    } catch (IllegalArgumentException e) {
+      throw new CliException("no image to send: " + e.getMessage());
+    }
     out.printf("Bench: %d requests, concurrency %d, workload %s, against %s%n", requests, concurrency,
         input != null ? input : workload, orch);
     if (warmup > 0) {
-      new BatchRunner(remote.pipeline(), new Cycle(distinct, warmup), null, concurrency, call.retry()).run(null);
+      new BatchRunner(remote.pipeline(), bench.requests(warmup), null, concurrency, call.retry()).run(null);
     }
-    BatchSummary s = new BatchRunner(remote.pipeline(), new Cycle(distinct, requests), null, concurrency,
+    BatchSummary s = new BatchRunner(remote.pipeline(), bench.requests(requests), null, concurrency,
         call.retry()).run(null);
     List<Long> latency = new ArrayList<>();
     int retried = 0;
@@ -147,25 +152,6 @@ final class BenchCommand implements Callable<Integer> {
       return org.imgpipe.bench.Workload.named(workload, null).first(warmup + requests);
     } catch (IllegalArgumentException e) {
       throw new CliException("--workload must be demo or photo, not '" + workload + "'");
-    }
-  }
-
-  /** {@code count} requests over a few prepared images, in turn. */
-  private record Cycle(List<BatchItem> items, int count) implements BatchSource {
-    @Override
-    public int size() {
-      return count;
-    }
-
-    @Override
-    public BatchItem item(int index) {
-      BatchItem b = items.get((index - 1) % items.size());
-      return new BatchItem(index, String.format("bench_%05d_%s", index, b.name()), b.image(), b.options());
-    }
-
-    @Override
-    public String describe() {
-      return count + " requests";
     }
   }
 }
