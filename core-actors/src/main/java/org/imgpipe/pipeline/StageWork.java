@@ -14,6 +14,7 @@ import org.imgpipe.imaging.LogoWatermark;
 import org.imgpipe.imaging.Position;
 import org.imgpipe.imaging.Raster;
 import org.imgpipe.imaging.Resize;
+import org.imgpipe.imaging.Rows;
 import org.imgpipe.imaging.TextWatermark;
 import org.imgpipe.imaging.Thumbnail;
 
@@ -41,8 +42,15 @@ public class StageWork {
     return settings.serviceAddress(stage.role());
   }
 
-  /** Runs the job; never throws: failures come back as a FAILED result with a client-safe message. */
+  /**
+   * Runs the job; never throws: failures come back as a FAILED result with a client-safe message.
+   * Counted as a running image job, so that kernels split their rows only over otherwise idle cores.
+   */
   public StageResult run(StageJob job, ImagePayload input) {
+    return Rows.job(() -> runCounted(job, input));
+  }
+
+  private StageResult runCounted(StageJob job, ImagePayload input) {
     long start = System.nanoTime();
     String node = node(job.stage());
     try {
