@@ -101,6 +101,27 @@ public final class ImgpipeSettings {
   private final Jobs jobs;
   private final Delivery delivery;
   private final int imageThreads;
+  private final GzipAnswers gzipAnswers;
+
+  /** When XML-RPC answers are gzipped (imgpipe.http.gzip-answers), for clients that accept gzip. */
+  public enum GzipAnswers {
+    /** Always. */
+    ON,
+    /** Only to clients that are not on a loopback address. */
+    REMOTE,
+    /** Never. */
+    OFF;
+
+    static GzipAnswers parse(String s) {
+      return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "on", "true", "yes" -> ON;
+        case "off", "false", "no" -> OFF;
+        case "remote" -> REMOTE;
+        default -> throw new IllegalArgumentException(
+            "imgpipe.http.gzip-answers: \"" + s + "\" is not one of on, remote, off");
+      };
+    }
+  }
 
   /**
    * The reference configuration of an imgpipe node: imgpipe-akka.conf layered above every library's
@@ -170,6 +191,7 @@ public final class ImgpipeSettings {
     String fixed = c.getString("image-dispatcher.thread-pool-executor.fixed-pool-size").trim();
     int threads = fixed.equalsIgnoreCase("off") ? 0 : Integer.parseInt(fixed);
     this.imageThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    this.gzipAnswers = GzipAnswers.parse(c.getString("http.gzip-answers"));
     validate();
   }
 
@@ -231,6 +253,10 @@ public final class ImgpipeSettings {
   /** Threads of the image dispatcher: the configured size, or the number of cores. */
   public int imageThreads() {
     return imageThreads;
+  }
+
+  public GzipAnswers gzipAnswers() {
+    return gzipAnswers;
   }
 
   /** host:port of this node's service for a role, as clients and host_map see it. */

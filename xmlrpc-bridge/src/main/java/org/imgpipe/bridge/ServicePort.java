@@ -33,6 +33,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
+import java.net.InetAddress;
+import akka.http.javadsl.model.AttributeKeys;
+import akka.http.javadsl.model.RemoteAddress;
+import org.imgpipe.config.ImgpipeSettings;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.InflaterInputStream;
 import org.imgpipe.xmlrpc.XmlRpcCall;
@@ -55,6 +59,7 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
   /** The original (Python's SimpleXMLRPCServer) gzips answers above this size when the client accepts gzip. */
   static final int GZIP_THRESHOLD_BYTES = 1400;
 
+  private final transient ImgpipeSettings.GzipAnswers gzipAnswers;
   private final transient MethodTable table;
   private final transient XmlRpcCodec codec;
   private final long maxRequestBytes;
@@ -68,7 +73,8 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
 
   ServicePort(MethodTable table, XmlRpcCodec codec, long maxRequestBytes, BridgeMetrics metrics,
       PrometheusMeterRegistry registry, BooleanSupplier ready, Executor codecExecutor, Materializer materializer,
-      Duration readTimeout) {
+      Duration readTimeout, ImgpipeSettings.GzipAnswers gzipAnswers) {
+    this.gzipAnswers = gzipAnswers;
     this.table = table;
     this.codec = codec;
     this.maxRequestBytes = maxRequestBytes;
@@ -138,7 +144,8 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
       return discardThen(request, text(StatusCodes.UNSUPPORTED_MEDIA_TYPE,
           "Content-Encoding " + encoding + " is not supported; send identity, gzip or deflate.\n"));
     }
-    boolean gzipAnswer = acceptsGzip(request);
+    boolean gzipAnswer = gzipAnswers != ImgpipeSettings.GzipAnswers.OFF && acceptsGzip(request)
+        && (gzipAnswers == ImgpipeSettings.GzipAnswers.ON || !fromLoopback(request));
     inFlight.incrementAndGet();
     return request.entity().withSizeLimit(maxRequestBytes)
         .toStrict(readTimeout.toMillis(), maxRequestBytes, materializer)
@@ -241,6 +248,14 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
       throw new IllegalStateException("gzip into memory failed", e);
     }
     return out.toByteArray();
+  }
+
+  /** Whether the client is on this machine (the binding records the peer address on each request). */
+  static boolean fromLoopback(HttpRequest request) {
+    return request.getAttribute(AttributeKeys.remoteAddress)
+        .flatMap(RemoteAddress::getAddress)
+        .map(InetAddress::isLoopbackAddress)
+        .orElse(false);
   }
 
   private static boolean acceptsGzip(HttpRequest request) {

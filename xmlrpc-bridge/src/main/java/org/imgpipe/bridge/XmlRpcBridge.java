@@ -79,10 +79,11 @@ public final class XmlRpcBridge {
     Map<Role, CompletableFuture<ServerBinding>> pending = new EnumMap<>(Role.class);
     for (Role role : new TreeSet<>(tables.keySet())) {
       ServicePort port = new ServicePort(tables.get(role), codec, maxBytes, metrics, registry, ready, codecExecutor,
-          materializer, request);
+          materializer, request, settings.gzipAnswers());
       pending.put(role, Http.get(system).newServerAt(host, settings.ports().of(role))
           .adaptSettings(s -> s
               .withParserSettings(s.getParserSettings().withMaxContentLength(maxBytes))
+              .withRemoteAddressAttribute(true)
               .withTimeouts(s.getTimeouts().withRequestTimeout(httpDeadline)))
           .bind(port)
           .toCompletableFuture());

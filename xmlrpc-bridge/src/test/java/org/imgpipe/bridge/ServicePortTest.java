@@ -60,6 +60,7 @@ class ServicePortTest {
         + "imgpipe.ports { resize = 0, filter = 0, watermark = 0, orchestrator = 0, format = 0 }\n"
         + "imgpipe.limits.max-request-bytes = " + LIMIT + "\n"
         + "imgpipe.limits.xml-max-elements = 5000\n"
+        + "imgpipe.http.gzip-answers = on\n"
         + org.imgpipe.bridge.testing.LiveNode.TOLERANT_STARTUP)
         .withFallback(ImgpipeSettings.load());
     ImgpipeSettings settings = new ImgpipeSettings(config);
