@@ -2,8 +2,9 @@
 # The full bench matrix on this machine:
 #  1. demo and photo at concurrency 1, 2, 4, 8 against one all-roles node (heap IMGPIPE_BENCH_HEAP,
 #     512m): tables (Markdown) and the chart (PNG) into OUT_DIR;
-#  2. scaling: one node pinned to core 0, then two clustered nodes pinned to cores 0 and 1, each with
-#     its own bench client sending to its orchestrator; prints the ratio;
+#  2. scaling: one node and its bench client pinned to core 0, then two clustered nodes, each with its
+#     own bench client on its own core (node A and client A on core 0, node B and client B on core 1),
+#     so that each core is one "device" with its client in both runs; prints the ratio;
 #  3. bench/vs-libvips.sh: the photo workload against libvips, same machine, same run.
 #
 #   bench/run-matrix.sh [OUT_DIR]       (default docs/perf)
@@ -41,17 +42,20 @@ if [ "${SKIP_SCALING:-0}" != "1" ] && [ "$(nproc)" -ge 2 ]; then
   h2=${bench_host%.*}.92
   echo "=== scaling ($wl): one node on core 0 (load $(loadavg))"
   start_node one "$h1" 25591 0
-  one=$("$repo/imgpipe" bench --workload "$wl" --concurrency 4 --requests "$sreq" --warmup 8 \
+  one=$(taskset -c 0 "$repo/imgpipe" bench --workload "$wl" --concurrency 4 --requests "$sreq" --warmup 8 \
     --orchestrator "$h1:50055" | sed -n 's/^throughput *\([0-9.]*\) requests\/s/\1/p')
   stop_nodes
   echo "one node, one core: $one images/s"
   echo "=== scaling ($wl): two nodes, cores 0 and 1, one cluster (load $(loadavg))"
-  start_node a "$h1" 25591 0
-  start_node b "$h2" 25592 1 "$h1:25591"
-  "$repo/imgpipe" bench --workload "$wl" --concurrency 4 --requests "$sreq" --warmup 8 \
+  # Twice the slots, so that each node keeps four of each stage: its pool then has a local slot for
+  # every one of its client's four requests and sends no raster to the other node.
+  slots2="-Dimgpipe.pools.resize.slots=8 -Dimgpipe.pools.filter.slots=8 -Dimgpipe.pools.watermark.slots=8 -Dimgpipe.pools.format.slots=8"
+  IMGPIPE_BENCH_JVM_OPTS="${IMGPIPE_BENCH_JVM_OPTS:-} $slots2" start_node a "$h1" 25591 0
+  IMGPIPE_BENCH_JVM_OPTS="${IMGPIPE_BENCH_JVM_OPTS:-} $slots2" start_node b "$h2" 25592 1 "$h1:25591"
+  taskset -c 0 "$repo/imgpipe" bench --workload "$wl" --concurrency 4 --requests "$sreq" --warmup 8 \
     --orchestrator "$h1:50055" >"$work/a.txt" &
   ca=$!
-  "$repo/imgpipe" bench --workload "$wl" --concurrency 4 --requests "$sreq" --warmup 8 \
+  taskset -c 1 "$repo/imgpipe" bench --workload "$wl" --concurrency 4 --requests "$sreq" --warmup 8 \
     --orchestrator "$h2:50055" >"$work/b.txt" &
   cb=$!
   wait "$ca" "$cb"

@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import org.imgpipe.config.ImgpipeSettings.Role;
@@ -390,39 +389,7 @@ class HostileInputTest {
         z.write(row);
       }
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-    byte[] ihdr = new byte[13];
-    putInt(ihdr, 0, width);
-    putInt(ihdr, 4, height);
-    ihdr[8] = 8;
-    ihdr[9] = 0;
-    chunk(out, "IHDR", ihdr);
-    chunk(out, "IDAT", idat.toByteArray());
-    chunk(out, "IEND", new byte[0]);
-    return out.toByteArray();
-  }
-
-  private static void putInt(byte[] b, int off, int v) {
-    b[off] = (byte) (v >>> 24);
-    b[off + 1] = (byte) (v >>> 16);
-    b[off + 2] = (byte) (v >>> 8);
-    b[off + 3] = (byte) v;
-  }
-
-  private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-    byte[] len = new byte[4];
-    putInt(len, 0, data.length);
-    out.writeBytes(len);
-    byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-    out.writeBytes(t);
-    out.writeBytes(data);
-    CRC32 crc = new CRC32();
-    crc.update(t);
-    crc.update(data);
-    byte[] c = new byte[4];
-    putInt(c, 0, (int) crc.getValue());
-    out.writeBytes(c);
+    return TestImages.pngFile(width, height, 0, idat.toByteArray());
   }
 
   @Test

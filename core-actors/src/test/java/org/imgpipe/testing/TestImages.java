@@ -161,21 +161,29 @@ public final class TestImages {
    * bomb's header) followed by a tiny IDAT and IEND: a few hundred bytes.
    */
   public static byte[] pngClaimingSize(int width, int height) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-    byte[] ihdr = new byte[13];
-    putInt(ihdr, 0, width);
-    putInt(ihdr, 4, height);
-    ihdr[8] = 8; // bit depth
-    ihdr[9] = 2; // RGB
-    chunk(out, "IHDR", ihdr);
     java.util.zip.Deflater d = new java.util.zip.Deflater(9);
     d.setInput(new byte[64 * 1024]);
     d.finish();
     byte[] buf = new byte[4096];
     int n = d.deflate(buf);
     d.end();
-    chunk(out, "IDAT", Arrays.copyOf(buf, n));
+    return pngFile(width, height, 2, Arrays.copyOf(buf, n));
+  }
+
+  /**
+   * A PNG file assembled by hand: signature, an IHDR of {@code width x height} at bit depth 8 and the
+   * given colour type (0 grey, 2 RGB, 6 RGBA), one IDAT holding {@code idat} as given, and IEND.
+   */
+  public static byte[] pngFile(int width, int height, int colorType, byte[] idat) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+    byte[] ihdr = new byte[13];
+    putInt(ihdr, 0, width);
+    putInt(ihdr, 4, height);
+    ihdr[8] = 8; // bit depth
+    ihdr[9] = (byte) colorType;
+    chunk(out, "IHDR", ihdr);
+    chunk(out, "IDAT", idat);
     chunk(out, "IEND", new byte[0]);
     return out.toByteArray();
   }
