@@ -54,6 +54,32 @@ public final class SecureXml {
     return f;
   }
 
+  /** One reader per thread, reused: building a Xerces pipeline costs more than parsing a small call. */
+  private static final ThreadLocal<XMLReader> READERS = ThreadLocal.withInitial(SecureXml::newReader);
+
+  private static final org.xml.sax.helpers.DefaultHandler NOTHING = new org.xml.sax.helpers.DefaultHandler();
+
+  /**
+   * Parses one document with this thread's hardened reader and {@code handler}. The reader forgets the
+   * handler afterwards (so a parsed image is not kept alive by the thread), and a reader whose parse
+   * failed is dropped rather than reused.
+   */
+  public static void parse(org.xml.sax.InputSource source, org.xml.sax.ContentHandler handler)
+      throws SAXException, java.io.IOException {
+    XMLReader reader = READERS.get();
+    boolean clean = false;
+    try {
+      reader.setContentHandler(handler);
+      reader.parse(source);
+      clean = true;
+    } finally {
+      reader.setContentHandler(NOTHING);
+      if (!clean) {
+        READERS.remove();
+      }
+    }
+  }
+
   /** A fresh, hardened reader (readers are not thread-safe; the factory is only read). */
   public static XMLReader newReader() {
     try {

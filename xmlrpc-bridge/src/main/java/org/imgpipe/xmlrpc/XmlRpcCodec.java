@@ -24,7 +24,6 @@ import org.xml.sax.ContentHandler;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
-import org.xml.sax.XMLReader;
 
 /**
  * The hardened XML-RPC codec: the fork's request and response parsers and its writer, fed by a {@link
@@ -93,10 +92,8 @@ public final class XmlRpcCodec {
   }
 
   private void parse(InputStream in, ContentHandler parser) throws XmlRpcProtocolException, IOException {
-    XMLReader reader = SecureXml.newReader();
-    reader.setContentHandler(new DocumentShapeLimit(parser, limits.maxDepth(), limits.maxElements()));
     try {
-      reader.parse(new InputSource(in));
+      SecureXml.parse(new InputSource(in), new DocumentShapeLimit(parser, limits.maxDepth(), limits.maxElements()));
     } catch (SAXParseException e) {
       String where = e.getLineNumber() > 0 ? " (line " + e.getLineNumber() + ", column " + e.getColumnNumber() + ")" : "";
       throw new XmlRpcProtocolException(describe(e) + where);

@@ -69,6 +69,24 @@ class XmlRpcCodecTest {
   }
 
   @Test
+  void aThreadsReaderIsReusableAfterAFailedParse() throws Exception {
+    // Readers are kept per thread; a document that fails half-way (or a DOCTYPE, refused at once)
+    // must not leave state behind for the next call on the same thread.
+    byte[] good = codec.requestBytes("m", List.of("a", 7));
+    List<byte[]> bad = List.of(
+        "<?xml version=\"1.0\"?><methodCall><methodName>m</methodName><params><param><value><int>1"
+            .getBytes(StandardCharsets.US_ASCII),
+        "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e \"boom\">]><methodCall><methodName>&e;</methodName></methodCall>"
+            .getBytes(StandardCharsets.US_ASCII));
+    for (byte[] b : bad) {
+      assertThrows(XmlRpcProtocolException.class, () -> codec.parseRequest(new ByteArrayInputStream(b)));
+      XmlRpcCall call = codec.parseRequest(new ByteArrayInputStream(good));
+      assertEquals("m", call.methodName());
+      assertEquals(List.of("a", 7), call.params());
+    }
+  }
+
+  @Test
   void writesPythonStyleValuesWithStructMembersInInsertionOrder() throws Exception {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("success", true);
