@@ -46,6 +46,11 @@ public final class ImgpipeCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    // The JDK keeps at most 5 idle connections per server by default; batch and bench run up to
+    // --concurrency calls at once, and each call that finds no idle connection opens a new one.
+    if (System.getProperty("http.maxConnections") == null) {
+      System.setProperty("http.maxConnections", "64");
+    }
     int code = commandLine().execute(args);
     System.exit(code);
   }
