@@ -26,6 +26,12 @@ final class BoxGaussian {
     return l + a;
   }
 
+  /** Rows per horizontal strip: the strip is transposed so the three passes run across its rows. */
+  static final int STRIP = Integer.getInteger("imgpipe.blur.strip", 32);
+
+  /** Columns per vertical block, so the block's three passes stay in cache. */
+  static final int BLOCK = Integer.getInteger("imgpipe.blur.block", 128);
+
   static Raster blur(Raster src, double sigma) {
     double s = Math.min(sigma, MAX_SIGMA);
     int w = src.width();
@@ -35,36 +41,69 @@ final class BoxGaussian {
     int[] in = src.argb();
     Box box = new Box(s);
     int[][] planes = new int[channels][n];
-    int pad = box.l + 1;
-    int[] line = new int[w + 2 * pad];
-    int[] line2 = new int[w + 2 * pad];
-    // Horizontal passes row by row (the row stays in cache), writing the planes.
-    for (int c = 0; c < channels; c++) {
-      int shift = c == 3 ? 24 : 16 - 8 * c;
-      int[] plane = planes[c];
-      for (int y = 0; y < h; y++) {
-        int row = y * w;
-        for (int x = 0; x < w; x++) {
-          line[pad + x] = ((in[row + x] >>> shift) & 0xFF) << 8;
+    // Horizontal passes: a strip of rows is transposed (x becomes the row index, each row of the
+    // strip and channel a column), so one pass walks all its lines at once in a loop C2 vectorises.
+    Rows.split(h, STRIP, (from, to) -> {
+      int k = Math.min(STRIP, to - from);
+      int[] t = new int[w * k * channels];
+      int[] u = new int[t.length];
+      int[] sums = new int[k * channels];
+      for (int y0 = from; y0 < to; y0 += k) {
+        int rows = Math.min(k, to - y0);
+        int cw = rows * channels;
+        for (int j = 0; j < rows; j++) {
+          int row = (y0 + j) * w;
+          for (int x = 0, o = j; x < w; x++, o += cw) {
+            int p = in[row + x];
+            t[o] = (p >> 8) & 0xFF00;
+            t[o + rows] = p & 0xFF00;
+            t[o + 2 * rows] = (p << 8) & 0xFF00;
+            if (channels == 4) {
+              t[o + 3 * rows] = (p >>> 16) & 0xFF00;
+            }
+          }
         }
-        int[] result = box.line(line, line2, w, pad);
-        System.arraycopy(result, pad, plane, row, w);
+        box.pass(t, 0, cw, u, 0, cw, cw, w, sums);
+        box.pass(u, 0, cw, t, 0, cw, cw, w, sums);
+        box.pass(t, 0, cw, u, 0, cw, cw, w, sums);
+        for (int c = 0; c < channels; c++) {
+          int[] plane = planes[c];
+          for (int j = 0; j < rows; j++) {
+            int row = (y0 + j) * w;
+            for (int x = 0, o = c * rows + j; x < w; x++, o += cw) {
+              plane[row + x] = u[o];
+            }
+          }
+        }
       }
-    }
-    int[] tmp = new int[n];
-    int[] sums = new int[w];
-    for (int c = 0; c < channels; c++) {
-      box.columns(planes[c], tmp, w, h, sums);
-    }
+    });
+    // Vertical passes on blocks of columns: plane -> a -> b -> plane.
+    Rows.split(w, BLOCK, (from, to) -> {
+      int bw = Math.min(BLOCK, to - from);
+      int[] a = new int[bw * h];
+      int[] b = new int[bw * h];
+      int[] sums = new int[bw];
+      for (int x0 = from; x0 < to; x0 += bw) {
+        int cols = Math.min(bw, to - x0);
+        for (int c = 0; c < channels; c++) {
+          int[] plane = planes[c];
+          box.pass(plane, x0, w, a, 0, cols, cols, h, sums);
+          box.pass(a, 0, cols, b, 0, cols, cols, h, sums);
+          box.pass(b, 0, cols, plane, x0, w, cols, h, sums);
+        }
+      }
+    });
     int[] out = new int[n];
     int[] r = planes[0];
     int[] g = planes[1];
     int[] b = planes[2];
     int[] a = channels == 4 ? planes[3] : null;
-    for (int i = 0; i < n; i++) {
-      int alpha = a != null ? to8(a[i]) : 0xFF;
-      out[i] = (alpha << 24) | (to8(r[i]) << 16) | (to8(g[i]) << 8) | to8(b[i]);
-    }
+    Rows.split(h, STRIP, (from, to) -> {
+      for (int i = from * w, end = to * w; i < end; i++) {
+        int alpha = a != null ? to8(a[i]) : 0xFF;
+        out[i] = (alpha << 24) | (to8(r[i]) << 16) | (to8(g[i]) << 8) | to8(b[i]);
+      }
+    });
     return new Raster(out, w, h, src.hasAlpha());
   }
 
@@ -79,14 +118,21 @@ final class BoxGaussian {
    */
   static void blurPlane(int[] plane, int w, int h, double sigma) {
     Box box = new Box(sigma);
-    int pad = box.l + 1;
-    int[] line = new int[w + 2 * pad];
-    int[] line2 = new int[w + 2 * pad];
+    int[] row = new int[w];
+    int[] row2 = new int[w];
+    int[] one = new int[1];
     for (int y = 0; y < h; y++) {
-      System.arraycopy(plane, y * w, line, pad, w);
-      System.arraycopy(box.line(line, line2, w, pad), pad, plane, y * w, w);
+      // One row as a w-tall, 1-wide image.
+      box.pass(plane, y * w, 1, row, 0, 1, 1, w, one);
+      box.pass(row, 0, 1, row2, 0, 1, 1, w, one);
+      box.pass(row2, 0, 1, plane, y * w, 1, 1, w, one);
     }
-    box.columns(plane, new int[plane.length], w, h, new int[w]);
+    int[] a = new int[plane.length];
+    int[] b = new int[plane.length];
+    int[] sums = new int[w];
+    box.pass(plane, 0, w, a, 0, w, w, h, sums);
+    box.pass(a, 0, w, b, 0, w, w, h, sums);
+    box.pass(b, 0, w, plane, 0, w, w, h, sums);
   }
 
   /** One box: half-width l, edge weight, and 1 / (2r + 1). */
@@ -103,66 +149,32 @@ final class BoxGaussian {
     }
 
     /**
-     * Three passes over {@code n} values at line[pad..pad+n), the pads being scratch; returns the
-     * buffer holding the result (line or other).
+     * One box pass down the columns of a {@code width} x {@code height} image stored at {@code aOff}
+     * with row stride {@code aStride}, written to b the same way; rows outside repeat the edge row.
+     * Walks rows in memory order, one running sum per column; the inner loop has no dependency
+     * between columns, so C2 vectorises it.
      */
-    int[] line(int[] line, int[] other, int n, int pad) {
-      int[] a = line;
-      int[] b = other;
-      for (int pass = 0; pass < PASSES; pass++) {
-        fillPads(a, n, pad);
-        int sum = 0;
-        for (int k = pad - l; k <= pad + l; k++) {
-          sum += a[k];
+    void pass(int[] a, int aOff, int aStride, int[] b, int bOff, int bStride, int width, int height,
+        int[] sums) {
+      float e = edge;
+      float m = norm;
+      java.util.Arrays.fill(sums, 0, width, 0);
+      for (int k = -l; k <= l; k++) {
+        int row = aOff + clamp(k, height) * aStride;
+        for (int x = 0; x < width; x++) {
+          sums[x] += a[row + x];
         }
-        for (int o = pad, end = pad + n; o < end; o++) {
-          b[o] = (int) ((sum + (float) (a[o - l - 1] + a[o + l + 1]) * edge) * norm + 0.5f);
-          sum += a[o + l + 1] - a[o - l];
-        }
-        int[] t = a;
-        a = b;
-        b = t;
       }
-      return a;
-    }
-
-    private static void fillPads(int[] a, int n, int pad) {
-      int first = a[pad];
-      int last = a[pad + n - 1];
-      for (int i = 0; i < pad; i++) {
-        a[i] = first;
-        a[pad + n + i] = last;
-      }
-    }
-
-    /** Three passes down all columns, walking rows in memory order; the result ends in {@code plane}. */
-    void columns(int[] plane, int[] tmp, int w, int h, int[] sums) {
-      int[] a = plane;
-      int[] b = tmp;
-      for (int pass = 0; pass < PASSES; pass++) {
-        java.util.Arrays.fill(sums, 0);
-        for (int k = -l; k <= l; k++) {
-          int row = clamp(k, h) * w;
-          for (int x = 0; x < w; x++) {
-            sums[x] += a[row + x];
-          }
+      for (int y = 0; y < height; y++) {
+        int before = aOff + clamp(y - l - 1, height) * aStride;
+        int after = aOff + clamp(y + l + 1, height) * aStride;
+        int leaving = aOff + clamp(y - l, height) * aStride;
+        int row = bOff + y * bStride;
+        for (int x = 0; x < width; x++) {
+          int s = sums[x];
+          b[row + x] = (int) ((s + (float) (a[before + x] + a[after + x]) * e) * m + 0.5f);
+          sums[x] = s + a[after + x] - a[leaving + x];
         }
-        for (int y = 0; y < h; y++) {
-          int before = clamp(y - l - 1, h) * w;
-          int after = clamp(y + l + 1, h) * w;
-          int leaving = clamp(y - l, h) * w;
-          int row = y * w;
-          for (int x = 0; x < w; x++) {
-            b[row + x] = (int) ((sums[x] + (float) (a[before + x] + a[after + x]) * edge) * norm + 0.5f);
-            sums[x] += a[after + x] - a[leaving + x];
-          }
-        }
-        int[] t = a;
-        a = b;
-        b = t;
-      }
-      if (a != plane) {
-        System.arraycopy(a, 0, plane, 0, plane.length);
       }
     }
   }
