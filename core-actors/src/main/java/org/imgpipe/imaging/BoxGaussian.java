@@ -27,70 +27,139 @@ final class BoxGaussian {
   }
 
   /** Rows per horizontal strip: the strip is transposed so the three passes run across its rows. */
-  static final int STRIP = Integer.getInteger("imgpipe.blur.strip", 32);
+  static final int STRIP = 32;
 
-  /** Columns per vertical block, so the block's three passes stay in cache. */
-  static final int BLOCK = Integer.getInteger("imgpipe.blur.block", 128);
+  /** The largest half-width for which the float path's running sums stay exact: (2l + 2) * 65281 < 2^24. */
+  static final int MAX_FLOAT_L = 120;
 
   static Raster blur(Raster src, double sigma) {
     double s = Math.min(sigma, MAX_SIGMA);
+    Box box = new Box(s);
+    return box.l <= MAX_FLOAT_L ? blurFloat(src, box) : blurInt(src, box);
+  }
+
+  /**
+   * The usual path. Channel values (whole numbers in 8.8 fixed point) and running sums are held
+   * in floats, where they are exact, so each pass computes the very same float expression as the
+   * int path, and its rounding to a whole number is done with float additions (see {@link Box#pass}):
+   * the loops hold only float arithmetic on arrays indexed by x, which C2 vectorises. Planes are
+   * arrays of rows; a strip of rows is transposed for the horizontal passes.
+   */
+  private static Raster blurFloat(Raster src, Box box) {
+    int w = src.width();
+    int h = src.height();
+    int channels = src.hasAlpha() ? 4 : 3;
+    int[] in = src.argb();
+    float[][][] planes = new float[channels][h][w];
+    Rows.split(h, STRIP, (from, to) -> {
+      int k = Math.min(STRIP, to - from);
+      float[][] t = new float[w][k * channels];
+      float[][] u = new float[w][k * channels];
+      float[] sums = new float[k * channels];
+      int[] rowStart = new int[k];
+      float[][] dst = new float[k * channels][];
+      for (int y0 = from; y0 < to; y0 += k) {
+        int rows = Math.min(k, to - y0);
+        int cw = rows * channels;
+        // Transposes: each x gets a line of the strip's rows (red, then green, blue, alpha).
+        for (int j = 0; j < rows; j++) {
+          rowStart[j] = (y0 + j) * w;
+        }
+        for (int x = 0; x < w; x++) {
+          float[] tx = t[x];
+          for (int j = 0; j < rows; j++) {
+            int p = in[rowStart[j] + x];
+            tx[j] = (p >> 8) & 0xFF00;
+            tx[rows + j] = p & 0xFF00;
+            tx[2 * rows + j] = (p << 8) & 0xFF00;
+          }
+          if (channels == 4) {
+            for (int j = 0; j < rows; j++) {
+              tx[3 * rows + j] = (in[rowStart[j] + x] >>> 16) & 0xFF00;
+            }
+          }
+        }
+        box.pass(t, u, 0, cw, sums);
+        box.pass(u, t, 0, cw, sums);
+        box.pass(t, u, 0, cw, sums);
+        for (int c = 0; c < channels; c++) {
+          for (int j = 0; j < rows; j++) {
+            dst[c * rows + j] = planes[c][y0 + j];
+          }
+        }
+        for (int x = 0; x < w; x++) {
+          float[] ux = u[x];
+          for (int q = 0; q < cw; q++) {
+            dst[q][x] = ux[q];
+          }
+        }
+      }
+    });
+    float[][] a = new float[h][w];
+    float[][] b = new float[h][w];
+    // Vertical passes on column ranges (parts write disjoint columns of the shared scratch planes).
+    Rows.split(w, 64, (from, to) -> {
+      float[] sums = new float[w];
+      for (int c = 0; c < channels; c++) {
+        box.pass(planes[c], a, from, to, sums);
+        box.pass(a, b, from, to, sums);
+        box.pass(b, planes[c], from, to, sums);
+      }
+    });
+    int[] out = new int[w * h];
+    Rows.split(h, STRIP, (from, to) -> {
+      for (int y = from; y < to; y++) {
+        float[] r = planes[0][y];
+        float[] g = planes[1][y];
+        float[] bl = planes[2][y];
+        float[] al = channels == 4 ? planes[3][y] : null;
+        int o = y * w;
+        for (int x = 0; x < w; x++) {
+          int alpha = al != null ? to8(whole(al[x])) : 0xFF;
+          out[o + x] = (alpha << 24) | (to8(whole(r[x])) << 16) | (to8(whole(g[x])) << 8) | to8(whole(bl[x]));
+        }
+      }
+    });
+    return new Raster(out, w, h, src.hasAlpha());
+  }
+
+  /** Any sigma: int planes and sums (the running sums of a wide box do not fit a float exactly). */
+  private static Raster blurInt(Raster src, Box box) {
     int w = src.width();
     int h = src.height();
     int n = w * h;
     int channels = src.hasAlpha() ? 4 : 3;
     int[] in = src.argb();
-    Box box = new Box(s);
     int[][] planes = new int[channels][n];
-    // Horizontal passes: a strip of rows is transposed (x becomes the row index, each row of the
-    // strip and channel a column), so one pass walks all its lines at once in a loop C2 vectorises.
     Rows.split(h, STRIP, (from, to) -> {
-      int k = Math.min(STRIP, to - from);
-      int[] t = new int[w * k * channels];
-      int[] u = new int[t.length];
-      int[] sums = new int[k * channels];
-      for (int y0 = from; y0 < to; y0 += k) {
-        int rows = Math.min(k, to - y0);
-        int cw = rows * channels;
-        for (int j = 0; j < rows; j++) {
-          int row = (y0 + j) * w;
-          for (int x = 0, o = j; x < w; x++, o += cw) {
-            int p = in[row + x];
-            t[o] = (p >> 8) & 0xFF00;
-            t[o + rows] = p & 0xFF00;
-            t[o + 2 * rows] = (p << 8) & 0xFF00;
-            if (channels == 4) {
-              t[o + 3 * rows] = (p >>> 16) & 0xFF00;
-            }
-          }
-        }
-        box.pass(t, 0, cw, u, 0, cw, cw, w, sums);
-        box.pass(u, 0, cw, t, 0, cw, cw, w, sums);
-        box.pass(t, 0, cw, u, 0, cw, cw, w, sums);
+      int[] line = new int[w];
+      int[] line2 = new int[w];
+      int[] one = new int[1];
+      for (int y = from; y < to; y++) {
+        int row = y * w;
         for (int c = 0; c < channels; c++) {
+          int shift = c == 3 ? 24 : 16 - 8 * c;
           int[] plane = planes[c];
-          for (int j = 0; j < rows; j++) {
-            int row = (y0 + j) * w;
-            for (int x = 0, o = c * rows + j; x < w; x++, o += cw) {
-              plane[row + x] = u[o];
-            }
+          for (int x = 0; x < w; x++) {
+            plane[row + x] = ((in[row + x] >>> shift) & 0xFF) << 8;
           }
+          // One row as a w-tall, 1-wide image.
+          box.pass(plane, row, 1, line, 0, 1, 1, w, one);
+          box.pass(line, 0, 1, line2, 0, 1, 1, w, one);
+          box.pass(line2, 0, 1, plane, row, 1, 1, w, one);
         }
       }
     });
-    // Vertical passes on blocks of columns: plane -> a -> b -> plane.
-    Rows.split(w, BLOCK, (from, to) -> {
-      int bw = Math.min(BLOCK, to - from);
-      int[] a = new int[bw * h];
-      int[] b = new int[bw * h];
-      int[] sums = new int[bw];
-      for (int x0 = from; x0 < to; x0 += bw) {
-        int cols = Math.min(bw, to - x0);
-        for (int c = 0; c < channels; c++) {
-          int[] plane = planes[c];
-          box.pass(plane, x0, w, a, 0, cols, cols, h, sums);
-          box.pass(a, 0, cols, b, 0, cols, cols, h, sums);
-          box.pass(b, 0, cols, plane, x0, w, cols, h, sums);
-        }
+    Rows.split(w, 64, (from, to) -> {
+      int cols = to - from;
+      int[] a = new int[cols * h];
+      int[] b = new int[cols * h];
+      int[] sums = new int[cols];
+      for (int c = 0; c < channels; c++) {
+        int[] plane = planes[c];
+        box.pass(plane, from, w, a, 0, cols, cols, h, sums);
+        box.pass(a, 0, cols, b, 0, cols, cols, h, sums);
+        box.pass(b, 0, cols, plane, from, w, cols, h, sums);
       }
     });
     int[] out = new int[n];
@@ -98,13 +167,16 @@ final class BoxGaussian {
     int[] g = planes[1];
     int[] b = planes[2];
     int[] a = channels == 4 ? planes[3] : null;
-    Rows.split(h, STRIP, (from, to) -> {
-      for (int i = from * w, end = to * w; i < end; i++) {
-        int alpha = a != null ? to8(a[i]) : 0xFF;
-        out[i] = (alpha << 24) | (to8(r[i]) << 16) | (to8(g[i]) << 8) | to8(b[i]);
-      }
-    });
+    for (int i = 0; i < n; i++) {
+      int alpha = a != null ? to8(a[i]) : 0xFF;
+      out[i] = (alpha << 24) | (to8(r[i]) << 16) | (to8(g[i]) << 8) | to8(b[i]);
+    }
     return new Raster(out, w, h, src.hasAlpha());
+  }
+
+  /** (int) v for a whole number 0 <= v < 2^23: its bits after adding 2^23 (a move, not a conversion). */
+  private static int whole(float v) {
+    return Float.floatToRawIntBits(v + 8388608f) - 0x4B000000;
   }
 
   private static int to8(int v) {
@@ -146,6 +218,46 @@ final class BoxGaussian {
       this.l = (int) r;
       this.edge = (float) (r - l);
       this.norm = (float) (1.0 / (2 * r + 1));
+    }
+
+    /** 2^23: adding and taking it away rounds a float in [0, 2^23) to a whole number. */
+    private static final float ROUND = 8388608f;
+
+    /** 2^24: turns the smallest positive gap between a float >= 0.5 and a whole number into >= 1. */
+    private static final float UNIT = 16777216f;
+
+    /**
+     * One box pass down columns [x0, x1) of the rows {@code a} into the rows {@code b}; rows outside
+     * repeat the edge row. All values are whole numbers below 2^17 and the sums stay below 2^24, so
+     * the floats are exact and {@code v} below is the int path's float expression, bit for bit. Its
+     * truncation floor(v) (v >= 0.5) is computed as rint(v) minus one when rint(v) > v: rint by
+     * adding and subtracting 2^23; the gap rint(v) - v is exact (Sterbenz) and a multiple of 2^-24,
+     * so min(1, max(0, gap) * 2^24) is exactly 1 or 0.
+     */
+    void pass(float[][] a, float[][] b, int x0, int x1, float[] sums) {
+      float e = edge;
+      float m = norm;
+      int height = a.length;
+      java.util.Arrays.fill(sums, x0, x1, 0f);
+      for (int k = -l; k <= l; k++) {
+        float[] row = a[clamp(k, height)];
+        for (int x = x0; x < x1; x++) {
+          sums[x] += row[x];
+        }
+      }
+      for (int y = 0; y < height; y++) {
+        float[] before = a[clamp(y - l - 1, height)];
+        float[] after = a[clamp(y + l + 1, height)];
+        float[] leaving = a[clamp(y - l, height)];
+        float[] o = b[y];
+        for (int x = x0; x < x1; x++) {
+          float s = sums[x];
+          float v = (s + (before[x] + after[x]) * e) * m + 0.5f;
+          float r = (v + ROUND) - ROUND;
+          o[x] = r - Math.min(1f, Math.max(0f, r - v) * UNIT);
+          sums[x] = s + after[x] - leaving[x];
+        }
+      }
     }
 
     /**
