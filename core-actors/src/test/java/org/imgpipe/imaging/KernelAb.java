@@ -26,6 +26,15 @@ final class KernelAb {
   private KernelAb() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 1 && args[0].equals("write")) {
+      // PNGs of split streams for a check by another zlib: KernelAb write DIR
+      java.nio.file.Path dir = java.nio.file.Path.of(args[1]);
+      java.nio.file.Files.write(dir.resolve("kb-demo-3parts.png"), PngCodec.encodeInParts(
+          DemoImages.demoRaster(1280, 720), PngCodec.FILTER, PngCodec.LEVEL, 0, 3));
+      java.nio.file.Files.write(dir.resolve("kb-alpha-2parts.png"), PngCodec.encodeInParts(
+          TestImages.photoLikeWithAlpha(333, 257, 1), PngCodec.FILTER, PngCodec.LEVEL, 0, 2));
+      return;
+    }
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
     String only = args.length > 1 ? args[1] : "";
     Raster demo = DemoImages.demoRaster(1280, 720);
