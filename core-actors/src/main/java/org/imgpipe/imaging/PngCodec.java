@@ -149,7 +149,7 @@ final class PngCodec {
     byte[] cur = new byte[rowBytes];
     byte[][] candidates = filter == RowFilter.ADAPTIVE ? new byte[5][stride] : null;
     int batchRows = Math.max(1, BATCH_BYTES / stride);
-    byte[] batch = new byte[batchRows * stride];
+    byte[] batch = new byte[batchRows * stride + 4]; // + 4: upRow's last 4-byte store
     byte[] filtered = new byte[stride];
     byte[] data = new byte[Math.max(1024, (to - from) * stride / 8)];
     int length = 0;
@@ -161,15 +161,14 @@ final class PngCodec {
         int y1 = Math.min(to, y0 + batchRows);
         int n = 0;
         for (int y = y0; y < y1; y++, n += stride) {
+          if (filter == RowFilter.UP) {
+            upRow(px, y * w, y == 0 ? -1 : (y - 1) * w, w, alpha, batch, n);
+            continue;
+          }
           pack(px, y * w, w, alpha, cur);
           if (candidates != null) {
             byte[] row = adaptive(cur, prev, bpp, y == 0, candidates);
             System.arraycopy(row, 0, batch, n, stride);
-          } else if (filter == RowFilter.UP && y > 0) {
-            batch[n] = 2;
-            for (int i = 0; i < rowBytes; i++) {
-              batch[n + 1 + i] = (byte) (cur[i] - prev[i]);
-            }
           } else {
             apply(filter == RowFilter.UP ? RowFilter.NONE : filter, cur, prev, bpp, filtered);
             System.arraycopy(filtered, 0, batch, n, stride);
@@ -216,6 +215,37 @@ final class PngCodec {
       deflater.end();
     }
     return new Part(data, length, adler.getValue(), (long) (to - from) * stride);
+  }
+
+  /** Big-endian int view of a byte array, for 4-byte stores. */
+  private static final java.lang.invoke.VarHandle BE_INT =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+  /**
+   * Writes row {@code off} UP-filtered (NONE when {@code up} < 0, the first row) straight from the
+   * pixels: filter byte then R, G, B (, A) minus the row above, byte by byte modulo 256, four lanes
+   * per int subtraction. An RGB pixel is stored as 4 bytes whose last is overwritten by the next
+   * pixel (or, after the row, by the next row's filter byte; the buffer has 4 spare bytes at its end).
+   */
+  private static void upRow(int[] px, int off, int up, int w, boolean alpha, byte[] out, int o) {
+    out[o] = (byte) (up < 0 ? 0 : 2);
+    int j = o + 1;
+    if (alpha) {
+      for (int x = 0; x < w; x++, j += 4) {
+        int d = up < 0 ? px[off + x] : bytewiseSub(px[off + x], px[up + x]);
+        BE_INT.set(out, j, Integer.rotateLeft(d, 8));
+      }
+    } else {
+      for (int x = 0; x < w; x++, j += 3) {
+        int d = up < 0 ? px[off + x] : bytewiseSub(px[off + x], px[up + x]);
+        BE_INT.set(out, j, d << 8);
+      }
+    }
+  }
+
+  /** Each byte of a minus the same byte of b, modulo 256, with no borrow between bytes. */
+  static int bytewiseSub(int a, int b) {
+    return ((a | 0x80808080) - (b & 0x7F7F7F7F)) ^ ((a ^ ~b) & 0x80808080);
   }
 
   private static void pack(int[] px, int off, int w, boolean alpha, byte[] row) {

@@ -133,6 +133,19 @@ class PngEncoderTest {
     assertEquals((int) adler.getValue(), stored);
   }
 
+  @Test
+  void bytewiseSubtractionHasNoBorrowBetweenBytes() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
+    for (int i = 0; i < 200_000; i++) {
+      int a = i < 65_536 ? (i >> 8) * 0x01010101 : rnd.nextInt();
+      int b = i < 65_536 ? (i & 0xFF) * 0x01010101 : rnd.nextInt();
+      int d = PngCodec.bytewiseSub(a, b);
+      for (int k = 0; k < 32; k += 8) {
+        assertEquals((((a >>> k) & 0xFF) - ((b >>> k) & 0xFF)) & 0xFF, (d >>> k) & 0xFF);
+      }
+    }
+  }
+
   private static byte[] inflate(byte[] z) throws Exception {
     Inflater inf = new Inflater();
     inf.setInput(z);
