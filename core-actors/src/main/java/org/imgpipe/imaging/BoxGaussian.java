@@ -27,7 +27,7 @@ final class BoxGaussian {
   }
 
   /** Rows per horizontal strip: the strip is transposed so the three passes run across its rows. */
-  static final int STRIP = 32;
+  static final int STRIP = 64;
 
   /** The largest half-width for which the float path's running sums stay exact: (2l + 2) * 65281 < 2^24. */
   static final int MAX_FLOAT_L = 120;
@@ -95,15 +95,11 @@ final class BoxGaussian {
         }
       }
     });
-    float[][] a = new float[h][w];
-    float[][] b = new float[h][w];
-    // Vertical passes on column ranges (parts write disjoint columns of the shared scratch planes).
+    // Vertical passes on column ranges, the three passes rolled into one walk down the rows.
     Rows.split(w, 64, (from, to) -> {
-      float[] sums = new float[w];
+      Rolling rolling = new Rolling(box, w, h);
       for (int c = 0; c < channels; c++) {
-        box.pass(planes[c], a, from, to, sums);
-        box.pass(a, b, from, to, sums);
-        box.pass(b, planes[c], from, to, sums);
+        rolling.run(planes[c], from, to);
       }
     });
     int[] out = new int[w * h];
@@ -207,6 +203,74 @@ final class BoxGaussian {
     box.pass(b, 0, w, plane, 0, w, w, h, sums);
   }
 
+  /**
+   * The three vertical passes in one walk down the rows: pass 1 row t, pass 2 row t - (l + 1) and
+   * pass 3 row t - 2(l + 1) at step t, passes 1 and 2 keeping only the 2l + 3 rows still needed, in
+   * rings (which stay in cache); pass 3 writes back into the plane, whose rows at and above it are
+   * no longer read. The same rows, clamped at the edges, as three separate passes, so the same values.
+   */
+  private static final class Rolling {
+    private final Box box;
+    private final int h;
+    private final int lag;
+    private final float[][] ring1;
+    private final float[][] ring2;
+    private final float[] sums1;
+    private final float[] sums2;
+    private final float[] sums3;
+
+    Rolling(Box box, int w, int h) {
+      this.box = box;
+      this.h = h;
+      this.lag = box.l + 1;
+      int size = Math.min(2 * box.l + 3, h);
+      this.ring1 = new float[size][w];
+      this.ring2 = new float[size][w];
+      this.sums1 = new float[w];
+      this.sums2 = new float[w];
+      this.sums3 = new float[w];
+    }
+
+    void run(float[][] plane, int x0, int x1) {
+      for (int t = 0; t < h + 2 * lag; t++) {
+        if (t < h) {
+          if (t == 0) {
+            box.start(plane, h, 0, x0, x1, sums1);
+          }
+          step(plane, 0, ring1, t, x0, x1, sums1);
+        }
+        int y2 = t - lag;
+        if (y2 >= 0 && y2 < h) {
+          if (y2 == 0) {
+            box.start(ring1, h, ring1.length, x0, x1, sums2);
+          }
+          step(ring1, ring1.length, ring2, y2, x0, x1, sums2);
+        }
+        int y3 = y2 - lag;
+        if (y3 >= 0) {
+          if (y3 == 0) {
+            box.start(ring2, h, ring2.length, x0, x1, sums3);
+          }
+          step(ring2, ring2.length, plane, y3, x0, x1, sums3);
+        }
+      }
+    }
+
+    /** Output row y of one pass: input rows from {@code in} (a ring of {@code ring} rows, or 0: all rows). */
+    private void step(float[][] in, int ring, float[][] out, int y, int x0, int x1, float[] sums) {
+      int l = box.l;
+      float[] before = in[slot(clamp(y - l - 1, h), ring)];
+      float[] after = in[slot(clamp(y + l + 1, h), ring)];
+      float[] leaving = in[slot(clamp(y - l, h), ring)];
+      float[] o = out == ring1 || out == ring2 ? out[slot(y, out.length)] : out[y];
+      box.row(before, after, leaving, o, sums, x0, x1);
+    }
+  }
+
+  private static int slot(int row, int ring) {
+    return ring == 0 ? row : row % ring;
+  }
+
   /** One box: half-width l, edge weight, and 1 / (2r + 1). */
   private static final class Box {
     final int l;
@@ -235,28 +299,34 @@ final class BoxGaussian {
      * so min(1, max(0, gap) * 2^24) is exactly 1 or 0.
      */
     void pass(float[][] a, float[][] b, int x0, int x1, float[] sums) {
-      float e = edge;
-      float m = norm;
       int height = a.length;
+      start(a, height, 0, x0, x1, sums);
+      for (int y = 0; y < height; y++) {
+        row(a[clamp(y - l - 1, height)], a[clamp(y + l + 1, height)], a[clamp(y - l, height)], b[y], sums, x0, x1);
+      }
+    }
+
+    /** The running sums of input rows -l..l (clamped) for output row 0; rows in a ring when ring > 0. */
+    void start(float[][] a, int height, int ring, int x0, int x1, float[] sums) {
       java.util.Arrays.fill(sums, x0, x1, 0f);
       for (int k = -l; k <= l; k++) {
-        float[] row = a[clamp(k, height)];
+        float[] row = a[slot(clamp(k, height), ring)];
         for (int x = x0; x < x1; x++) {
           sums[x] += row[x];
         }
       }
-      for (int y = 0; y < height; y++) {
-        float[] before = a[clamp(y - l - 1, height)];
-        float[] after = a[clamp(y + l + 1, height)];
-        float[] leaving = a[clamp(y - l, height)];
-        float[] o = b[y];
-        for (int x = x0; x < x1; x++) {
-          float s = sums[x];
-          float v = (s + (before[x] + after[x]) * e) * m + 0.5f;
-          float r = (v + ROUND) - ROUND;
-          o[x] = r - Math.min(1f, Math.max(0f, r - v) * UNIT);
-          sums[x] = s + after[x] - leaving[x];
-        }
+    }
+
+    /** One output row from the rows before, after and leaving the window; advances the sums. */
+    void row(float[] before, float[] after, float[] leaving, float[] o, float[] sums, int x0, int x1) {
+      float e = edge;
+      float m = norm;
+      for (int x = x0; x < x1; x++) {
+        float s = sums[x];
+        float v = (s + (before[x] + after[x]) * e) * m + 0.5f;
+        float r = (v + ROUND) - ROUND;
+        o[x] = r - Math.min(1f, Math.max(0f, r - v) * UNIT);
+        sums[x] = s + after[x] - leaving[x];
       }
     }
 
