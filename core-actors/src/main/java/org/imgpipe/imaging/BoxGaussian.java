@@ -127,37 +127,26 @@ final class BoxGaussian {
     int channels = src.hasAlpha() ? 4 : 3;
     int[] in = src.argb();
     int[][] planes = new int[channels][n];
+    int pad = box.l + 1;
     Rows.split(h, STRIP, (from, to) -> {
-      int[] line = new int[w];
-      int[] line2 = new int[w];
-      int[] one = new int[1];
+      int[] line = new int[w + 2 * pad];
+      int[] line2 = new int[w + 2 * pad];
       for (int y = from; y < to; y++) {
         int row = y * w;
         for (int c = 0; c < channels; c++) {
           int shift = c == 3 ? 24 : 16 - 8 * c;
-          int[] plane = planes[c];
           for (int x = 0; x < w; x++) {
-            plane[row + x] = ((in[row + x] >>> shift) & 0xFF) << 8;
+            line[pad + x] = ((in[row + x] >>> shift) & 0xFF) << 8;
           }
-          // One row as a w-tall, 1-wide image.
-          box.pass(plane, row, 1, line, 0, 1, 1, w, one);
-          box.pass(line, 0, 1, line2, 0, 1, 1, w, one);
-          box.pass(line2, 0, 1, plane, row, 1, 1, w, one);
+          System.arraycopy(box.line(line, line2, w, pad), pad, planes[c], row, w);
         }
       }
     });
-    Rows.split(w, 64, (from, to) -> {
-      int cols = to - from;
-      int[] a = new int[cols * h];
-      int[] b = new int[cols * h];
-      int[] sums = new int[cols];
-      for (int c = 0; c < channels; c++) {
-        int[] plane = planes[c];
-        box.pass(plane, from, w, a, 0, cols, cols, h, sums);
-        box.pass(a, 0, cols, b, 0, cols, cols, h, sums);
-        box.pass(b, 0, cols, plane, from, w, cols, h, sums);
-      }
-    });
+    int[] tmp = new int[n];
+    int[] sums = new int[w];
+    for (int c = 0; c < channels; c++) {
+      box.columns(planes[c], tmp, w, h, sums);
+    }
     int[] out = new int[n];
     int[] r = planes[0];
     int[] g = planes[1];
@@ -186,21 +175,14 @@ final class BoxGaussian {
    */
   static void blurPlane(int[] plane, int w, int h, double sigma) {
     Box box = new Box(sigma);
-    int[] row = new int[w];
-    int[] row2 = new int[w];
-    int[] one = new int[1];
+    int pad = box.l + 1;
+    int[] line = new int[w + 2 * pad];
+    int[] line2 = new int[w + 2 * pad];
     for (int y = 0; y < h; y++) {
-      // One row as a w-tall, 1-wide image.
-      box.pass(plane, y * w, 1, row, 0, 1, 1, w, one);
-      box.pass(row, 0, 1, row2, 0, 1, 1, w, one);
-      box.pass(row2, 0, 1, plane, y * w, 1, 1, w, one);
+      System.arraycopy(plane, y * w, line, pad, w);
+      System.arraycopy(box.line(line, line2, w, pad), pad, plane, y * w, w);
     }
-    int[] a = new int[plane.length];
-    int[] b = new int[plane.length];
-    int[] sums = new int[w];
-    box.pass(plane, 0, w, a, 0, w, w, h, sums);
-    box.pass(a, 0, w, b, 0, w, w, h, sums);
-    box.pass(b, 0, w, plane, 0, w, w, h, sums);
+    box.columns(plane, new int[plane.length], w, h, new int[w]);
   }
 
   /**
@@ -284,6 +266,35 @@ final class BoxGaussian {
       this.norm = (float) (1.0 / (2 * r + 1));
     }
 
+    /**
+     * Three passes over {@code n} values at line[pad..pad+n), the pads (pad = l + 1) being scratch
+     * that repeats the edge values; returns the buffer holding the result (line or other).
+     */
+    int[] line(int[] line, int[] other, int n, int pad) {
+      int[] a = line;
+      int[] b = other;
+      for (int pass = 0; pass < PASSES; pass++) {
+        int first = a[pad];
+        int last = a[pad + n - 1];
+        for (int i = 0; i < pad; i++) {
+          a[i] = first;
+          a[pad + n + i] = last;
+        }
+        int sum = 0;
+        for (int k = pad - l; k <= pad + l; k++) {
+          sum += a[k];
+        }
+        for (int o = pad, end = pad + n; o < end; o++) {
+          b[o] = (int) ((sum + (float) (a[o - l - 1] + a[o + l + 1]) * edge) * norm + 0.5f);
+          sum += a[o + l + 1] - a[o - l];
+        }
+        int[] t = a;
+        a = b;
+        b = t;
+      }
+      return a;
+    }
+
     /** 2^23: adding and taking it away rounds a float in [0, 2^23) to a whole number. */
     private static final float ROUND = 8388608f;
 
@@ -330,33 +341,34 @@ final class BoxGaussian {
       }
     }
 
-    /**
-     * One box pass down the columns of a {@code width} x {@code height} image stored at {@code aOff}
-     * with row stride {@code aStride}, written to b the same way; rows outside repeat the edge row.
-     * Walks rows in memory order, one running sum per column; the inner loop has no dependency
-     * between columns, so C2 vectorises it.
-     */
-    void pass(int[] a, int aOff, int aStride, int[] b, int bOff, int bStride, int width, int height,
-        int[] sums) {
-      float e = edge;
-      float m = norm;
-      java.util.Arrays.fill(sums, 0, width, 0);
-      for (int k = -l; k <= l; k++) {
-        int row = aOff + clamp(k, height) * aStride;
-        for (int x = 0; x < width; x++) {
-          sums[x] += a[row + x];
+    /** Three passes down all columns, walking rows in memory order; the result ends in {@code plane}. */
+    void columns(int[] plane, int[] tmp, int w, int h, int[] sums) {
+      int[] a = plane;
+      int[] b = tmp;
+      for (int pass = 0; pass < PASSES; pass++) {
+        java.util.Arrays.fill(sums, 0);
+        for (int k = -l; k <= l; k++) {
+          int row = clamp(k, h) * w;
+          for (int x = 0; x < w; x++) {
+            sums[x] += a[row + x];
+          }
         }
+        for (int y = 0; y < h; y++) {
+          int before = clamp(y - l - 1, h) * w;
+          int after = clamp(y + l + 1, h) * w;
+          int leaving = clamp(y - l, h) * w;
+          int row = y * w;
+          for (int x = 0; x < w; x++) {
+            b[row + x] = (int) ((sums[x] + (float) (a[before + x] + a[after + x]) * edge) * norm + 0.5f);
+            sums[x] += a[after + x] - a[leaving + x];
+          }
+        }
+        int[] t = a;
+        a = b;
+        b = t;
       }
-      for (int y = 0; y < height; y++) {
-        int before = aOff + clamp(y - l - 1, height) * aStride;
-        int after = aOff + clamp(y + l + 1, height) * aStride;
-        int leaving = aOff + clamp(y - l, height) * aStride;
-        int row = bOff + y * bStride;
-        for (int x = 0; x < width; x++) {
-          int s = sums[x];
-          b[row + x] = (int) ((s + (float) (a[before + x] + a[after + x]) * e) * m + 0.5f);
-          sums[x] = s + a[after + x] - a[leaving + x];
-        }
+      if (a != plane) {
+        System.arraycopy(a, 0, plane, 0, plane.length);
       }
     }
   }
