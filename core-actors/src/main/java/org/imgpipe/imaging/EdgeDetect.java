@@ -19,20 +19,23 @@ final class EdgeDetect implements ImageOperation {
     int[] in = src.argb();
     int[] out = in.clone();
     if (w >= 3 && h >= 3) {
-      Box3x3 box = new Box3x3(in, w);
-      for (int y = 1; y < h - 1; y++) {
-        box.row(y);
-        int row = y * w;
-        for (int x = 1; x < w - 1; x++) {
-          long c = box.centre(x);
-          long s = box.sum(x);
-          // 8c - (sum of the 8 neighbours) = 9c - (3x3 sum)
-          int r = clip(9 * Box3x3.red(c) - Box3x3.red(s));
-          int g = clip(9 * Box3x3.green(c) - Box3x3.green(s));
-          int b = clip(9 * Box3x3.blue(c) - Box3x3.blue(s));
-          out[row + x] = (in[row + x] & 0xFF000000) | (r << 16) | (g << 8) | b;
+      int[] dst = out;
+      Rows.split(h - 2, 64, (from, to) -> {
+        Box3x3 box = new Box3x3(in, w);
+        for (int y = from + 1; y < to + 1; y++) {
+          box.row(y);
+          int row = y * w;
+          for (int x = 1; x < w - 1; x++) {
+            long c = box.centre(x);
+            long s = box.sum(x);
+            // 8c - (sum of the 8 neighbours) = 9c - (3x3 sum)
+            int r = clip(9 * Box3x3.red(c) - Box3x3.red(s));
+            int g = clip(9 * Box3x3.green(c) - Box3x3.green(s));
+            int b = clip(9 * Box3x3.blue(c) - Box3x3.blue(s));
+            dst[row + x] = (in[row + x] & 0xFF000000) | (r << 16) | (g << 8) | b;
+          }
         }
-      }
+      });
     }
     if (intensity < 1.0) {
       out = Blend.images(in, out, (float) intensity);

@@ -46,68 +46,206 @@ final class PngCodec {
     return encode(r, FILTER, LEVEL, Deflater.DEFAULT_STRATEGY);
   }
 
+  /** Rows per deflate part: fewer would cost compression (each part starts with an empty window). */
+  static final int MIN_PART_ROWS = 128;
+
+  /** Filtered rows handed to the Deflater at once. */
+  private static final int BATCH_BYTES = 1 << 16;
+
+  private static final int ADLER_MOD = 65521;
+
+  /**
+   * Encodes with the given row filter, zlib level and strategy. The rows are split over the free
+   * cores ({@link Rows}): each part is filtered and deflated by its own Deflater into raw deflate
+   * data ended by a sync flush (the last part by the final block), and the parts, concatenated
+   * after one zlib header and followed by the Adler-32 of all rows (combined from the parts'),
+   * form one valid zlib stream. With one part it is the plain single-Deflater stream.
+   */
   static byte[] encode(Raster r, RowFilter filter, int level, int strategy) {
     int w = r.width();
     int h = r.height();
     boolean alpha = r.hasAlpha();
-    int bpp = alpha ? 4 : 3;
-    int rowBytes = w * bpp;
-    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, w * h));
+    int[] px = r.argb();
+    java.util.Map<Integer, Part> parts = new java.util.concurrent.ConcurrentSkipListMap<>();
+    Rows.split(h, MIN_PART_ROWS, (from, to) ->
+        parts.put(from, deflatePart(px, w, h, alpha, filter, level, strategy, from, to)));
+    return assemble(r, level, parts);
+  }
+
+  /** The same stream made of exactly {@code count} parts, one after the other (for tests). */
+  static byte[] encodeInParts(Raster r, RowFilter filter, int level, int strategy, int count) {
+    int h = r.height();
+    java.util.Map<Integer, Part> parts = new java.util.TreeMap<>();
+    for (int p = 0; p < count; p++) {
+      int from = (int) ((long) h * p / count);
+      int to = (int) ((long) h * (p + 1) / count);
+      if (to > from || h == 0) {
+        parts.put(from, deflatePart(r.argb(), r.width(), h, r.hasAlpha(), filter, level, strategy, from, to));
+      }
+    }
+    return assemble(r, level, parts);
+  }
+
+  private static byte[] assemble(Raster r, int level, java.util.Map<Integer, Part> parts) {
+    int w = r.width();
+    int h = r.height();
+    boolean alpha = r.hasAlpha();
+    int compressed = 0;
+    for (Part part : parts.values()) {
+      compressed += part.length;
+    }
+    // zlib header: deflate with a 32 KiB window, FLEVEL from the level, FCHECK making it a multiple of 31.
+    int flevel = level == 1 ? 0 : (level >= 2 && level <= 5 ? 1 : (level >= 7 || level == 9 ? 3 : 2));
+    int cmf = 0x78;
+    int flg = flevel << 6;
+    flg |= 31 - ((cmf << 8) | flg) % 31;
+    byte[] z = new byte[2 + compressed + 4];
+    z[0] = (byte) cmf;
+    z[1] = (byte) flg;
+    int pos = 2;
+    long adlerA = 1;
+    long adlerB = 0;
+    for (Part part : parts.values()) {
+      System.arraycopy(part.data, 0, z, pos, part.length);
+      pos += part.length;
+      long a2 = part.adler & 0xFFFF;
+      long b2 = (part.adler >>> 16) & 0xFFFF;
+      long len2 = part.inputBytes % ADLER_MOD;
+      adlerB = (adlerB + b2 + len2 * (adlerA + ADLER_MOD - 1)) % ADLER_MOD;
+      adlerA = (adlerA + a2 + ADLER_MOD - 1) % ADLER_MOD;
+    }
+    putInt(z, pos, (int) ((adlerB << 16) | adlerA));
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream(z.length + 64 + z.length / IDAT_MAX * 12);
     out.writeBytes(SIGNATURE);
     byte[] ihdr = new byte[13];
     putInt(ihdr, 0, w);
     putInt(ihdr, 4, h);
     ihdr[8] = 8;
     ihdr[9] = (byte) (alpha ? 6 : 2);
-    chunk(out, "IHDR", ihdr, ihdr.length);
+    chunk(out, "IHDR", ihdr, 0, ihdr.length);
+    for (int off = 0; off < z.length; off += IDAT_MAX) {
+      chunk(out, "IDAT", z, off, Math.min(IDAT_MAX, z.length - off));
+    }
+    chunk(out, "IEND", z, 0, 0);
+    return out.toByteArray();
+  }
 
-    Deflater deflater = new Deflater(level);
+  /** Largest IDAT chunk written. */
+  private static final int IDAT_MAX = 1 << 17;
+
+  /** One part's raw deflate data and the Adler-32 and length of the filtered rows it holds. */
+  private record Part(byte[] data, int length, long adler, long inputBytes) {}
+
+  private static Part deflatePart(int[] px, int w, int h, boolean alpha, RowFilter filter, int level,
+      int strategy, int from, int to) {
+    int bpp = alpha ? 4 : 3;
+    int rowBytes = w * bpp;
+    int stride = rowBytes + 1;
+    Deflater deflater = new Deflater(level, true);
     deflater.setStrategy(strategy);
-    byte[] idat = new byte[1 << 17];
-    int idatLen = 0;
+    java.util.zip.Adler32 adler = new java.util.zip.Adler32();
     byte[] prev = new byte[rowBytes];
     byte[] cur = new byte[rowBytes];
-    byte[] filtered = new byte[rowBytes + 1];
-    byte[][] candidates = filter == RowFilter.ADAPTIVE ? new byte[5][rowBytes + 1] : null;
-    int[] px = r.argb();
-    RowFilter f = filter;
-    for (int y = 0; y < h; y++) {
-      pack(px, y * w, w, alpha, cur);
-      byte[] row;
-      if (candidates != null) {
-        row = adaptive(cur, prev, bpp, y == 0, candidates);
-      } else {
-        apply(f == RowFilter.UP && y == 0 ? RowFilter.NONE : f, cur, prev, bpp, filtered);
-        row = filtered;
-      }
-      deflater.setInput(row, 0, rowBytes + 1);
-      while (!deflater.needsInput()) {
-        int n = deflater.deflate(idat, idatLen, idat.length - idatLen);
-        idatLen += n;
-        if (idatLen == idat.length) {
-          chunk(out, "IDAT", idat, idatLen);
-          idatLen = 0;
+    byte[][] candidates = filter == RowFilter.ADAPTIVE ? new byte[5][stride] : null;
+    int batchRows = Math.max(1, BATCH_BYTES / stride);
+    byte[] batch = new byte[batchRows * stride + 4]; // + 4: upRow's last 4-byte store
+    byte[] filtered = new byte[stride];
+    byte[] data = new byte[Math.max(1024, (to - from) * stride / 8)];
+    int length = 0;
+    if (from > 0) {
+      pack(px, (from - 1) * w, w, alpha, prev);
+    }
+    try {
+      for (int y0 = from; y0 < to; y0 += batchRows) {
+        int y1 = Math.min(to, y0 + batchRows);
+        int n = 0;
+        for (int y = y0; y < y1; y++, n += stride) {
+          if (filter == RowFilter.UP) {
+            upRow(px, y * w, y == 0 ? -1 : (y - 1) * w, w, alpha, batch, n);
+            continue;
+          }
+          pack(px, y * w, w, alpha, cur);
+          if (candidates != null) {
+            byte[] row = adaptive(cur, prev, bpp, y == 0, candidates);
+            System.arraycopy(row, 0, batch, n, stride);
+          } else {
+            apply(filter == RowFilter.UP ? RowFilter.NONE : filter, cur, prev, bpp, filtered);
+            System.arraycopy(filtered, 0, batch, n, stride);
+          }
+          byte[] t = prev;
+          prev = cur;
+          cur = t;
+        }
+        adler.update(batch, 0, n);
+        deflater.setInput(batch, 0, n);
+        boolean end = y1 == to;
+        if (end && to == h) {
+          deflater.finish();
+        }
+        int flush = end && to < h ? Deflater.SYNC_FLUSH : Deflater.NO_FLUSH;
+        while (true) {
+          if (length == data.length) {
+            data = java.util.Arrays.copyOf(data, data.length * 2);
+          }
+          int space = data.length - length;
+          int k = deflater.deflate(data, length, space, flush);
+          length += k;
+          if (deflater.finished()) {
+            break;
+          }
+          if (k < space && deflater.needsInput()) {
+            // Everything given is consumed; a flush is complete once the output did not fill up.
+            if (!end || to < h) {
+              break;
+            }
+          }
         }
       }
-      byte[] t = prev;
-      prev = cur;
-      cur = t;
+      if (to == h && !deflater.finished()) {
+        deflater.finish();
+        while (!deflater.finished()) {
+          if (length == data.length) {
+            data = java.util.Arrays.copyOf(data, data.length * 2);
+          }
+          length += deflater.deflate(data, length, data.length - length);
+        }
+      }
+    } finally {
+      deflater.end();
     }
-    deflater.finish();
-    while (!deflater.finished()) {
-      int n = deflater.deflate(idat, idatLen, idat.length - idatLen);
-      idatLen += n;
-      if (idatLen == idat.length) {
-        chunk(out, "IDAT", idat, idatLen);
-        idatLen = 0;
+    return new Part(data, length, adler.getValue(), (long) (to - from) * stride);
+  }
+
+  /** Big-endian int view of a byte array, for 4-byte stores. */
+  private static final java.lang.invoke.VarHandle BE_INT =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+  /**
+   * Writes row {@code off} UP-filtered (NONE when {@code up} < 0, the first row) straight from the
+   * pixels: filter byte then R, G, B (, A) minus the row above, byte by byte modulo 256, four lanes
+   * per int subtraction. An RGB pixel is stored as 4 bytes whose last is overwritten by the next
+   * pixel (or, after the row, by the next row's filter byte; the buffer has 4 spare bytes at its end).
+   */
+  private static void upRow(int[] px, int off, int up, int w, boolean alpha, byte[] out, int o) {
+    out[o] = (byte) (up < 0 ? 0 : 2);
+    int j = o + 1;
+    if (alpha) {
+      for (int x = 0; x < w; x++, j += 4) {
+        int d = up < 0 ? px[off + x] : bytewiseSub(px[off + x], px[up + x]);
+        BE_INT.set(out, j, Integer.rotateLeft(d, 8));
+      }
+    } else {
+      for (int x = 0; x < w; x++, j += 3) {
+        int d = up < 0 ? px[off + x] : bytewiseSub(px[off + x], px[up + x]);
+        BE_INT.set(out, j, d << 8);
       }
     }
-    deflater.end();
-    if (idatLen > 0) {
-      chunk(out, "IDAT", idat, idatLen);
-    }
-    chunk(out, "IEND", idat, 0);
-    return out.toByteArray();
+  }
+
+  /** Each byte of a minus the same byte of b, modulo 256, with no borrow between bytes. */
+  static int bytewiseSub(int a, int b) {
+    return ((a | 0x80808080) - (b & 0x7F7F7F7F)) ^ ((a ^ ~b) & 0x80808080);
   }
 
   private static void pack(int[] px, int off, int w, boolean alpha, byte[] row) {
@@ -202,17 +340,17 @@ final class PngCodec {
     b[off + 3] = (byte) v;
   }
 
-  private static void chunk(ByteArrayOutputStream out, String type, byte[] data, int len) {
+  private static void chunk(ByteArrayOutputStream out, String type, byte[] data, int off, int len) {
     byte[] head = new byte[8];
     putInt(head, 0, len);
     for (int i = 0; i < 4; i++) {
       head[4 + i] = (byte) type.charAt(i);
     }
     out.write(head, 0, 8);
-    out.write(data, 0, len);
+    out.write(data, off, len);
     CRC32 crc = new CRC32();
     crc.update(head, 4, 4);
-    crc.update(data, 0, len);
+    crc.update(data, off, len);
     byte[] c = new byte[4];
     putInt(c, 0, (int) crc.getValue());
     out.write(c, 0, 4);

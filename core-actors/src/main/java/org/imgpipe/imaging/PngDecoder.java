@@ -23,8 +23,139 @@ final class PngDecoder {
     return ((b[i] & 0xFF) << 24) | ((b[i + 1] & 0xFF) << 16) | ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
   }
 
+  /** Big-endian int view of a byte array (one load for a pixel's bytes). */
+  private static final java.lang.invoke.VarHandle BE_INT =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+  /** Inflated bytes per batch of rows in the streaming path (the batch stays in cache). */
+  private static final int BATCH_BYTES = 1 << 16;
+
   /** The decoded raster, or null when the image is interlaced. */
   static Raster decode(byte[] b) throws BadPng {
+    // The common case (8-bit RGB or RGBA, no tRNS, well-formed chunks) streams: rows are inflated a
+    // batch at a time, unfiltered and packed while in cache. Anything else takes the buffered path.
+    int pos = 8;
+    int idats = 0;
+    int width = 0;
+    int height = 0;
+    int colorType = -1;
+    boolean ended = false;
+    while (pos + 8 <= b.length) {
+      int len = be32(b, pos);
+      int type = be32(b, pos + 4);
+      int data = pos + 8;
+      if (len < 0 || data + len > b.length) {
+        return decodeBuffered(b);
+      }
+      if (pos == 8) {
+        if (type != 0x49484452 || len < 13) {
+          return decodeBuffered(b);
+        }
+        width = be32(b, data);
+        height = be32(b, data + 4);
+        colorType = b[data + 9] & 0xFF;
+        if ((b[data + 8] & 0xFF) != 8 || (colorType != 2 && colorType != 6) || (b[data + 12] & 0xFF) != 0
+            || width <= 0 || height <= 0) {
+          return decodeBuffered(b);
+        }
+      } else if (type == 0x49484452 || type == 0x74524E53) { // a second IHDR, or tRNS
+        return decodeBuffered(b);
+      } else if (type == 0x49444154) {
+        idats++;
+      } else if (type == 0x49454E44) {
+        ended = true;
+        break;
+      }
+      pos = data + len + 4;
+    }
+    if (!ended || idats == 0 || (long) width * height > Integer.MAX_VALUE
+        || (long) width * 4 + 1 > Integer.MAX_VALUE / 2) {
+      return decodeBuffered(b);
+    }
+    return streamRgb(b, width, height, colorType == 6);
+  }
+
+  private static Raster streamRgb(byte[] b, int w, int h, boolean rgba) throws BadPng {
+    int bpp = rgba ? 4 : 3;
+    int stride = w * bpp;
+    int rowLen = stride + 1;
+    int batchRows = Math.max(1, BATCH_BYTES / rowLen);
+    byte[] buf = new byte[(batchRows + 1) * rowLen]; // slot 0: the previous batch's last row
+    int[] out = new int[w * h];
+    Inflater inflater = new Inflater();
+    boolean badFilter = false;
+    int y = 0;
+    int filled = 0;
+    int target = Math.min(batchRows, h) * rowLen;
+    try {
+      int pos = 8;
+      while (pos + 8 <= b.length && y < h) {
+        int len = be32(b, pos);
+        int type = be32(b, pos + 4);
+        int data = pos + 8;
+        if (type == 0x49444154) {
+          inflater.setInput(b, data, len);
+          while (!inflater.needsInput() && !inflater.finished() && y < h) {
+            int n = inflater.inflate(buf, rowLen + filled, target - filled);
+            filled += n;
+            if (n == 0 && inflater.needsDictionary()) {
+              throw new BadPng("corrupt");
+            }
+            if (filled == target) {
+              int rows = target / rowLen;
+              for (int j = 1; j <= rows; j++) {
+                int row = j * rowLen;
+                int f = buf[row] & 0xFF;
+                if (f > 4) {
+                  badFilter = true;
+                  continue;
+                }
+                unfilter(buf, row + 1, y + j == 1 ? -1 : row - rowLen + 1, stride, bpp, f);
+                packRow(buf, row + 1, out, (y + j - 1) * w, w, rgba);
+              }
+              y += rows;
+              System.arraycopy(buf, rows * rowLen, buf, 0, rowLen);
+              filled = 0;
+              target = Math.min(batchRows, h - y) * rowLen;
+            }
+          }
+        } else if (type == 0x49454E44) {
+          break;
+        }
+        pos = data + len + 4;
+      }
+    } catch (DataFormatException e) {
+      throw new BadPng("corrupt");
+    } finally {
+      inflater.end();
+    }
+    // The buffered path's order of checks.
+    if (y < h) {
+      throw new BadPng("truncated");
+    }
+    if (badFilter) {
+      throw new BadPng("bad filter");
+    }
+    return new Raster(out, w, h, rgba);
+  }
+
+  /** Packs one unfiltered 8-bit RGB or RGBA row into ARGB, one 4-byte load per pixel. */
+  private static void packRow(byte[] raw, int s, int[] out, int o, int w, boolean rgba) {
+    if (rgba) {
+      for (int x = 0; x < w; x++, s += 4) {
+        out[o + x] = Integer.rotateRight((int) BE_INT.get(raw, s), 8);
+      }
+    } else {
+      int x = 0;
+      for (; x < w - 1; x++, s += 3) {
+        out[o + x] = 0xFF000000 | ((int) BE_INT.get(raw, s) >>> 8);
+      }
+      out[o + x] = 0xFF000000 | ((raw[s] & 0xFF) << 16) | ((raw[s + 1] & 0xFF) << 8) | (raw[s + 2] & 0xFF);
+    }
+  }
+
+  /** Every colour type and depth: inflates all rows into one buffer, then converts. */
+  private static Raster decodeBuffered(byte[] b) throws BadPng {
     int pos = 8;
     int width = 0;
     int height = 0;
