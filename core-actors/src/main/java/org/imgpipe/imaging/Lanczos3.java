@@ -17,6 +17,10 @@ final class Lanczos3 {
   private static final int MIN_ROWS = 16;
   /** Columns the vertical pass accumulates at once: its accumulators stay in the L1 cache. */
   private static final int STRIP = 1024;
+  /** The same for the horizontal pass's columns; narrower, so that flat strips are found more often. */
+  private static final int HSTRIP = 256;
+  /** Tile edge of the transposes. */
+  private static final int TILE = 32;
 
   private Lanczos3() {}
 
@@ -106,8 +110,9 @@ final class Lanczos3 {
     int[] px = src.argb();
     int w = sw;
     if (dw != sw) {
-      // Premultiplies (if translucent) each row as it reads it, and unpremultiplies if it is the last pass.
-      px = horizontal(px, sw, sh, dw, new Taps(sw, dw), alpha, alpha && dh == sh, rows);
+      // Premultiplies (if translucent) as it reads, and unpremultiplies if it is the last pass.
+      boolean last = alpha && dh == sh;
+      px = horizontal(px, sw, sh, dw, new Taps(sw, dw), alpha, last, rows);
       w = dw;
     } else if (alpha) {
       px = premultiply(px, sw, sh, rows);
@@ -118,121 +123,157 @@ final class Lanczos3 {
     return new Raster(px, dw, dh, alpha);
   }
 
-  private static int clip8(int v) {
-    int c = v >> PRECISION_BITS;
-    return c < 0 ? 0 : (c > 255 ? 255 : c);
-  }
-
   /**
-   * Horizontal pass. Two channels share one 64-bit multiply: a source row is first spread into
-   * longs holding R and B (and G and A) 32 bits apart; each lane's sum fits 32 bits, so the low lane
-   * is read as a signed int and the high lane is what remains. An output whose taps all read one
-   * source value (flat areas, and most of every row of a vertical gradient) is that value, when its
-   * weights sum close enough to one ({@link Taps#exact}), without multiplying.
+   * Horizontal pass. A source row of one colour gives an output row of that colour (when every
+   * output's weights sum close enough to one, {@link Taps#exact}); the demo's vertical gradients are
+   * mostly such rows. The other rows are transposed into columns (premultiplying on the way), resampled
+   * with the vectorised row kernel {@link #accumulateRows}, and transposed back.
    */
-  private static int[] horizontal(int[] src, int sw, int sh, int dw, Taps t, boolean alpha, boolean unpremultiply,
-      Splitter rows) {
-    int[] out = new int[dw * sh];
-    rows.split(sh, MIN_ROWS, (from, to) -> horizontalRows(src, sw, dw, t, alpha, unpremultiply, out, from, to));
+  private static int[] horizontal(int[] src, int sw, int sh, int dw, Taps t, boolean alpha,
+      boolean unpremultiply, Splitter rows) {
+    int[] out = new int[sh * dw];
+    boolean[] flat = new boolean[sh];
+    boolean allExact = allTrue(t.exact);
+    if (allExact) {
+      int opaque = alpha ? 0 : 0xFF000000;
+      rows.split(sh, MIN_ROWS, (from, to) -> {
+        for (int y = from; y < to; y++) {
+          int row = y * sw;
+          int v = src[row];
+          if (flat(src, row, sw, v)) {
+            flat[y] = true;
+            int p = alpha ? premultiply(v) : v | opaque;
+            java.util.Arrays.fill(out, y * dw, (y + 1) * dw, p);
+            if (unpremultiply) {
+              unpremultiply(out, y * dw, dw);
+            }
+          }
+        }
+      });
+    }
+    int m = 0;
+    int[] picked = new int[sh];
+    for (int y = 0; y < sh; y++) {
+      if (!flat[y]) {
+        picked[m++] = y;
+      }
+    }
+    if (m == 0) {
+      return out;
+    }
+    int h = m;
+    int[] cols = new int[sw * h];
+    rows.split(sw, MIN_ROWS, (from, to) -> gatherColumns(src, sw, picked, h, cols, from, to, alpha));
+    int[] resampled = new int[dw * h];
+    rows.split(dw, MIN_ROWS, (from, to) -> accumulateRows(cols, h, t, alpha, false, resampled, from, to, HSTRIP));
+    rows.split(h, MIN_ROWS, (from, to) -> scatterRows(resampled, dw, picked, h, out, from, to, unpremultiply));
     return out;
   }
 
-  private static void horizontalRows(int[] src, int sw, int dw, Taps t, boolean alpha, boolean unpremultiply,
-      int[] out, int from, int to) {
-    int[] weights = t.weights;
-    int ksize = t.size;
-    int[] first = t.first;
-    int[] count = t.count;
-    boolean[] exact = t.exact;
-    long[] rb = new long[sw];
-    long[] ga = new long[sw];
-    int[] line = alpha ? new int[sw] : null;
-    int opaque = alpha ? 0 : 0xFF000000;
-    long init = ((long) HALF << 32) + HALF;
-    for (int y = from; y < to; y++) {
-      int[] s;
-      int row;
-      if (alpha) {
-        premultiply(src, y * sw, line, 0, sw);
-        s = line;
-        row = 0;
-      } else {
-        s = src;
-        row = y * sw;
+  private static boolean allTrue(boolean[] b) {
+    for (boolean v : b) {
+      if (!v) {
+        return false;
       }
-      for (int x = 0; x < sw; x++) {
-        int p = s[row + x];
-        rb[x] = ((long) ((p >> 16) & 0xFF) << 32) | (p & 0xFF);
-        ga[x] = ((long) ((p >> 8) & 0xFF) << 32) | (p >>> 24);
+    }
+    return true;
+  }
+
+  /** Whether {@code len} pixels from {@code at} all equal {@code v}. */
+  private static boolean flat(int[] px, int at, int len, int v) {
+    for (int i = at + 1; i < at + len; i++) {
+      if (px[i] != v) {
+        return false;
       }
-      int orow = y * dw;
-      // Source pixels [runFrom, runEnd) all equal runValue; taps start at non-decreasing positions.
-      int runEnd = 0;
-      int runValue = 0;
-      for (int x = 0; x < dw; x++) {
-        int base = first[x];
-        int n = count[x];
-        if (exact[x]) {
-          if (base >= runEnd) {
-            runValue = s[row + base];
-            int e = base + 1;
-            while (e < sw && s[row + e] == runValue) {
-              e++;
-            }
-            runEnd = e;
-          }
-          if (base + n <= runEnd) {
-            out[orow + x] = runValue | opaque;
-            continue;
+    }
+    return true;
+  }
+
+  /**
+   * Columns [from, to) of the source rows {@code picked[0, h)}, as rows of {@code h} pixels:
+   * {@code cols[x * h + i] = src[picked[i] * w + x]}, premultiplied if asked.
+   */
+  private static void gatherColumns(int[] src, int w, int[] picked, int h, int[] cols, int from, int to,
+      boolean premultiply) {
+    for (int x0 = from; x0 < to; x0 += TILE) {
+      int x1 = Math.min(to, x0 + TILE);
+      for (int i0 = 0; i0 < h; i0 += TILE) {
+        int i1 = Math.min(h, i0 + TILE);
+        for (int x = x0; x < x1; x++) {
+          int d = x * h;
+          for (int i = i0; i < i1; i++) {
+            cols[d + i] = src[picked[i] * w + x];
           }
         }
-        int k = x * ksize;
-        long s1 = init;
-        long s2 = init;
-        for (int j = 0; j < n; j++) {
-          long wgt = weights[k + j];
-          s1 += rb[base + j] * wgt;
-          s2 += ga[base + j] * wgt;
-        }
-        int sb = (int) s1;
-        int sr = (int) ((s1 - sb) >> 32);
-        int sa = (int) s2;
-        int sg = (int) ((s2 - sa) >> 32);
-        int a = alpha ? clip8(sa) : 0xFF;
-        out[orow + x] = (a << 24) | (clip8(sr) << 16) | (clip8(sg) << 8) | clip8(sb);
       }
-      if (unpremultiply) {
-        unpremultiply(out, orow, dw);
+      if (premultiply) {
+        premultiply(cols, x0 * h, cols, x0 * h, (x1 - x0) * h);
       }
     }
   }
 
   /**
-   * Vertical pass, one output row at a time: for each tap, a whole source row (in strips of
-   * {@link #STRIP} columns) is added into per-channel accumulators, a contiguous loop the JIT
-   * vectorises.
+   * The inverse of {@link #gatherColumns} for the resampled columns ({@code dw} rows of {@code h}):
+   * writes output rows {@code picked[from, to)}, unpremultiplied if asked.
    */
+  private static void scatterRows(int[] resampled, int dw, int[] picked, int h, int[] out, int from, int to,
+      boolean unpremultiply) {
+    for (int i0 = from; i0 < to; i0 += TILE) {
+      int i1 = Math.min(to, i0 + TILE);
+      for (int x0 = 0; x0 < dw; x0 += TILE) {
+        int x1 = Math.min(dw, x0 + TILE);
+        for (int i = i0; i < i1; i++) {
+          int o = picked[i] * dw;
+          for (int x = x0; x < x1; x++) {
+            out[o + x] = resampled[x * h + i];
+          }
+        }
+      }
+      if (unpremultiply) {
+        for (int i = i0; i < i1; i++) {
+          unpremultiply(out, picked[i] * dw, dw);
+        }
+      }
+    }
+  }
+
   private static int[] vertical(int[] src, int w, int sh, int dh, Taps t, boolean alpha, Splitter rows) {
     int[] out = new int[w * dh];
-    rows.split(dh, MIN_ROWS, (from, to) -> verticalRows(src, w, t, alpha, out, from, to));
+    rows.split(dh, MIN_ROWS, (from, to) -> accumulateRows(src, w, t, alpha, alpha, out, from, to, STRIP));
     return out;
   }
 
-  private static void verticalRows(int[] src, int w, Taps t, boolean alpha, int[] out, int from, int to) {
+  /**
+   * Resamples along the columns of {@code src} (rows {@code w} wide), writing output rows [from, to):
+   * for each tap, a source row (in strips of {@code stripWidth} columns) is added into per-channel
+   * accumulators, a contiguous loop the JIT vectorises. Where all of an output's tap rows are equal
+   * over a strip and its weights sum close enough to one ({@link Taps#exact}), the strip is that row.
+   */
+  private static void accumulateRows(int[] src, int w, Taps t, boolean alpha, boolean unpremultiply, int[] out,
+      int from, int to, int stripWidth) {
     int[] weights = t.weights;
     int ksize = t.size;
-    int strip = Math.min(w, STRIP);
+    int strip = Math.min(w, stripWidth);
+    int[] line = new int[strip];
     int[] ar = new int[strip];
     int[] ag = new int[strip];
     int[] ab = new int[strip];
     int[] aa = alpha ? new int[strip] : null;
+    int opaque = alpha ? 0 : 0xFF000000;
     for (int y = from; y < to; y++) {
       int n = t.count[y];
       int k = y * ksize;
-      int top = t.first[y];
+      int top = t.first[y] * w;
       int orow = y * w;
       for (int x0 = 0; x0 < w; x0 += strip) {
         int len = Math.min(strip, w - x0);
+        int o = orow + x0;
+        if (t.exact[y] && sameRows(src, top + x0, w, n, len)) {
+          for (int i = 0; i < len; i++) {
+            out[o + i] = src[top + x0 + i] | opaque;
+          }
+          continue;
+        }
         java.util.Arrays.fill(ar, 0, len, HALF);
         java.util.Arrays.fill(ag, 0, len, HALF);
         java.util.Arrays.fill(ab, 0, len, HALF);
@@ -240,43 +281,55 @@ final class Lanczos3 {
           java.util.Arrays.fill(aa, 0, len, HALF);
         }
         for (int j = 0; j < n; j++) {
+          // The copy gives the loop below one index for all its arrays, which C2 needs to vectorise it.
+          System.arraycopy(src, top + j * w + x0, line, 0, len);
           int wgt = weights[k + j];
-          int off = (top + j) * w + x0;
           if (alpha) {
-            addRow4(src, off, wgt, ar, ag, ab, aa, len);
+            addRow4(line, wgt, ar, ag, ab, aa, len);
           } else {
-            addRow3(src, off, wgt, ar, ag, ab, len);
+            addRow3(line, wgt, ar, ag, ab, len);
           }
         }
-        int o = orow + x0;
         if (alpha) {
           for (int i = 0; i < len; i++) {
-            out[o + i] = (clamp(aa[i]) << 24) | (clamp(ar[i]) << 16) | (clamp(ag[i]) << 8) | clamp(ab[i]);
+            line[i] = (clamp(aa[i]) << 24) | (clamp(ar[i]) << 16) | (clamp(ag[i]) << 8) | clamp(ab[i]);
           }
         } else {
           for (int i = 0; i < len; i++) {
-            out[o + i] = 0xFF000000 | (clamp(ar[i]) << 16) | (clamp(ag[i]) << 8) | clamp(ab[i]);
+            line[i] = 0xFF000000 | (clamp(ar[i]) << 16) | (clamp(ag[i]) << 8) | clamp(ab[i]);
           }
         }
+        System.arraycopy(line, 0, out, o, len);
       }
-      if (alpha) {
+      if (unpremultiply) {
         unpremultiply(out, orow, w);
       }
     }
   }
 
-  private static void addRow3(int[] src, int off, int wgt, int[] ar, int[] ag, int[] ab, int len) {
+  /** Whether the {@code n} rows of {@code len} pixels from {@code at}, {@code w} apart, are all equal. */
+  private static boolean sameRows(int[] src, int at, int w, int n, int len) {
+    for (int j = 1; j < n; j++) {
+      int b = at + j * w;
+      if (!java.util.Arrays.equals(src, at, at + len, src, b, b + len)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void addRow3(int[] line, int wgt, int[] ar, int[] ag, int[] ab, int len) {
     for (int i = 0; i < len; i++) {
-      int p = src[off + i];
+      int p = line[i];
       ar[i] += ((p >> 16) & 0xFF) * wgt;
       ag[i] += ((p >> 8) & 0xFF) * wgt;
       ab[i] += (p & 0xFF) * wgt;
     }
   }
 
-  private static void addRow4(int[] src, int off, int wgt, int[] ar, int[] ag, int[] ab, int[] aa, int len) {
+  private static void addRow4(int[] line, int wgt, int[] ar, int[] ag, int[] ab, int[] aa, int len) {
     for (int i = 0; i < len; i++) {
-      int p = src[off + i];
+      int p = line[i];
       ar[i] += ((p >> 16) & 0xFF) * wgt;
       ag[i] += ((p >> 8) & 0xFF) * wgt;
       ab[i] += (p & 0xFF) * wgt;
@@ -297,19 +350,21 @@ final class Lanczos3 {
 
   private static void premultiply(int[] src, int from, int[] out, int to, int len) {
     for (int i = 0; i < len; i++) {
-      int p = src[from + i];
-      int a = p >>> 24;
-      if (a == 255) {
-        out[to + i] = p;
-      } else if (a == 0) {
-        out[to + i] = 0;
-      } else {
-        int r = mul255((p >> 16) & 0xFF, a);
-        int g = mul255((p >> 8) & 0xFF, a);
-        int b = mul255(p & 0xFF, a);
-        out[to + i] = (a << 24) | (r << 16) | (g << 8) | b;
-      }
+      out[to + i] = premultiply(src[from + i]);
     }
+  }
+
+  private static int premultiply(int p) {
+    int a = p >>> 24;
+    if (a == 255) {
+      return p;
+    } else if (a == 0) {
+      return 0;
+    }
+    int r = mul255((p >> 16) & 0xFF, a);
+    int g = mul255((p >> 8) & 0xFF, a);
+    int b = mul255(p & 0xFF, a);
+    return (a << 24) | (r << 16) | (g << 8) | b;
   }
 
   /** Unpremultiplies {@code px[from, from + len)} in place. */
