@@ -127,7 +127,7 @@ final class Lanczos3 {
    * Horizontal pass. A source row of one colour gives an output row of that colour (when every
    * output's weights sum close enough to one, {@link Taps#exact}); the demo's vertical gradients are
    * mostly such rows. The other rows are transposed into columns (premultiplying on the way), resampled
-   * with the vectorised row kernel {@link #accumulateRows}, and transposed back.
+   * with the vectorised row kernel {@link #accumulateRows}, which writes its output rows back as columns.
    */
   private static int[] horizontal(int[] src, int sw, int sh, int dw, Taps t, boolean alpha,
       boolean unpremultiply, Splitter rows) {
@@ -164,9 +164,8 @@ final class Lanczos3 {
     int h = m;
     int[] cols = new int[sw * h];
     rows.split(sw, MIN_ROWS, (from, to) -> gatherColumns(src, sw, picked, h, cols, from, to, alpha));
-    int[] resampled = new int[dw * h];
-    rows.split(dw, MIN_ROWS, (from, to) -> accumulateRows(cols, h, t, alpha, false, resampled, from, to, HSTRIP));
-    rows.split(h, MIN_ROWS, (from, to) -> scatterRows(resampled, dw, picked, h, out, from, to, unpremultiply));
+    rows.split(dw, MIN_ROWS,
+        (from, to) -> accumulateRows(cols, h, t, alpha, unpremultiply, out, picked, dw, from, to, HSTRIP));
     return out;
   }
 
@@ -212,45 +211,22 @@ final class Lanczos3 {
     }
   }
 
-  /**
-   * The inverse of {@link #gatherColumns} for the resampled columns ({@code dw} rows of {@code h}):
-   * writes output rows {@code picked[from, to)}, unpremultiplied if asked.
-   */
-  private static void scatterRows(int[] resampled, int dw, int[] picked, int h, int[] out, int from, int to,
-      boolean unpremultiply) {
-    for (int i0 = from; i0 < to; i0 += TILE) {
-      int i1 = Math.min(to, i0 + TILE);
-      for (int x0 = 0; x0 < dw; x0 += TILE) {
-        int x1 = Math.min(dw, x0 + TILE);
-        for (int i = i0; i < i1; i++) {
-          int o = picked[i] * dw;
-          for (int x = x0; x < x1; x++) {
-            out[o + x] = resampled[x * h + i];
-          }
-        }
-      }
-      if (unpremultiply) {
-        for (int i = i0; i < i1; i++) {
-          unpremultiply(out, picked[i] * dw, dw);
-        }
-      }
-    }
-  }
-
   private static int[] vertical(int[] src, int w, int sh, int dh, Taps t, boolean alpha, Splitter rows) {
     int[] out = new int[w * dh];
-    rows.split(dh, MIN_ROWS, (from, to) -> accumulateRows(src, w, t, alpha, alpha, out, from, to, STRIP));
+    rows.split(dh, MIN_ROWS, (from, to) -> accumulateRows(src, w, t, alpha, alpha, out, null, 0, from, to, STRIP));
     return out;
   }
 
   /**
-   * Resamples along the columns of {@code src} (rows {@code w} wide), writing output rows [from, to):
-   * for each tap, a source row (in strips of {@code stripWidth} columns) is added into per-channel
-   * accumulators, a contiguous loop the JIT vectorises. Where all of an output's tap rows are equal
-   * over a strip and its weights sum close enough to one ({@link Taps#exact}), the strip is that row.
+   * Resamples along the columns of {@code src} (rows {@code w} wide), output rows [from, to): for each
+   * tap, a source row (in strips of {@code stripWidth} columns) is added into per-channel accumulators,
+   * a contiguous loop the JIT vectorises. Where all of an output's tap rows are equal over a strip and
+   * its weights sum close enough to one ({@link Taps#exact}), the strip is that row. Output row y goes
+   * to {@code out[y * w, (y + 1) * w)}, or, with {@code scatter}, transposed: pixel i of it to
+   * {@code out[scatter[i] * outWidth + y]}.
    */
   private static void accumulateRows(int[] src, int w, Taps t, boolean alpha, boolean unpremultiply, int[] out,
-      int from, int to, int stripWidth) {
+      int[] scatter, int outWidth, int from, int to, int stripWidth) {
     int[] weights = t.weights;
     int ksize = t.size;
     int strip = Math.min(w, stripWidth);
@@ -264,45 +240,49 @@ final class Lanczos3 {
       int n = t.count[y];
       int k = y * ksize;
       int top = t.first[y] * w;
-      int orow = y * w;
       for (int x0 = 0; x0 < w; x0 += strip) {
         int len = Math.min(strip, w - x0);
-        int o = orow + x0;
         if (t.exact[y] && sameRows(src, top + x0, w, n, len)) {
           for (int i = 0; i < len; i++) {
-            out[o + i] = src[top + x0 + i] | opaque;
-          }
-          continue;
-        }
-        java.util.Arrays.fill(ar, 0, len, HALF);
-        java.util.Arrays.fill(ag, 0, len, HALF);
-        java.util.Arrays.fill(ab, 0, len, HALF);
-        if (alpha) {
-          java.util.Arrays.fill(aa, 0, len, HALF);
-        }
-        for (int j = 0; j < n; j++) {
-          // The copy gives the loop below one index for all its arrays, which C2 needs to vectorise it.
-          System.arraycopy(src, top + j * w + x0, line, 0, len);
-          int wgt = weights[k + j];
-          if (alpha) {
-            addRow4(line, wgt, ar, ag, ab, aa, len);
-          } else {
-            addRow3(line, wgt, ar, ag, ab, len);
-          }
-        }
-        if (alpha) {
-          for (int i = 0; i < len; i++) {
-            line[i] = (clamp(aa[i]) << 24) | (clamp(ar[i]) << 16) | (clamp(ag[i]) << 8) | clamp(ab[i]);
+            line[i] = src[top + x0 + i] | opaque;
           }
         } else {
-          for (int i = 0; i < len; i++) {
-            line[i] = 0xFF000000 | (clamp(ar[i]) << 16) | (clamp(ag[i]) << 8) | clamp(ab[i]);
+          java.util.Arrays.fill(ar, 0, len, HALF);
+          java.util.Arrays.fill(ag, 0, len, HALF);
+          java.util.Arrays.fill(ab, 0, len, HALF);
+          if (alpha) {
+            java.util.Arrays.fill(aa, 0, len, HALF);
+          }
+          for (int j = 0; j < n; j++) {
+            // The copy gives the loop below one index for all its arrays, which C2 needs to vectorise it.
+            System.arraycopy(src, top + j * w + x0, line, 0, len);
+            int wgt = weights[k + j];
+            if (alpha) {
+              addRow4(line, wgt, ar, ag, ab, aa, len);
+            } else {
+              addRow3(line, wgt, ar, ag, ab, len);
+            }
+          }
+          if (alpha) {
+            for (int i = 0; i < len; i++) {
+              line[i] = (clamp(aa[i]) << 24) | (clamp(ar[i]) << 16) | (clamp(ag[i]) << 8) | clamp(ab[i]);
+            }
+          } else {
+            for (int i = 0; i < len; i++) {
+              line[i] = 0xFF000000 | (clamp(ar[i]) << 16) | (clamp(ag[i]) << 8) | clamp(ab[i]);
+            }
           }
         }
-        System.arraycopy(line, 0, out, o, len);
-      }
-      if (unpremultiply) {
-        unpremultiply(out, orow, w);
+        if (unpremultiply) {
+          unpremultiply(line, 0, len);
+        }
+        if (scatter == null) {
+          System.arraycopy(line, 0, out, y * w + x0, len);
+        } else {
+          for (int i = 0; i < len; i++) {
+            out[scatter[x0 + i] * outWidth + y] = line[i];
+          }
+        }
       }
     }
   }
