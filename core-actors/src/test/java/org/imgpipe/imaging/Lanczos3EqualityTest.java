@@ -66,7 +66,10 @@ class Lanczos3EqualityTest {
         translucent(DemoImages.demo(w, h)),
         TestImages.solid(w, h, 12, 200, 99),
         TestImages.solidArgb(w, h, 0x80FF4020),
-        extremes(w, h));
+        extremes(w, h),
+        thinLines(w, h, false),
+        thinLines(w, h, true),
+        edgeDots(w, h));
   }
 
   @ParameterizedTest(name = "{0}x{1} -> {2}x{3}")
@@ -172,6 +175,41 @@ class Lanczos3EqualityTest {
       for (int x = 0; x < w; x++) {
         boolean on = ((x / (1 + y % 5)) + (y / 3)) % 2 == 0;
         px[y * w + x] = on ? 0xFFFFFFFF : 0xFF000000;
+      }
+    }
+    return new Raster(px, w, h, false);
+  }
+
+  /**
+   * A flat background with 1-pixel lines and dots far apart: most taps read the background and a
+   * single one the line, which a constant-run shortcut must not miss.
+   */
+  static Raster thinLines(int w, int h, boolean alpha) {
+    int[] px = new int[w * h];
+    int background = alpha ? 0x80336699 : 0xFF336699;
+    java.util.Arrays.fill(px, background);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        if (y % 23 == 5 || x % 19 == 7) {
+          px[y * w + x] = alpha ? 0x40FFEE00 : 0xFFFFEE00;
+        } else if ((x * 7 + y * 13) % 97 == 0) {
+          px[y * w + x] = 0xFF000000;
+        }
+      }
+    }
+    return new Raster(px, w, h, alpha);
+  }
+
+  /** Flat rows, some with a different first or last pixel: a flat-row test must see the row's ends. */
+  static Raster edgeDots(int w, int h) {
+    int[] px = new int[w * h];
+    java.util.Arrays.fill(px, 0xFF808080);
+    for (int y = 0; y < h; y++) {
+      if (y % 3 == 1) {
+        px[y * w + w - 1] = 0xFFFFFFFF;
+      }
+      if (y % 5 == 2) {
+        px[y * w] = 0xFF000000;
       }
     }
     return new Raster(px, w, h, false);
