@@ -109,16 +109,26 @@ final class Lanczos3 {
     boolean alpha = src.hasAlpha();
     int[] px = src.argb();
     int w = sw;
+    // Rows of one colour in the vertical pass's input.
+    boolean[] flat = new boolean[sh];
     if (dw != sw) {
       // Premultiplies (if translucent) as it reads, and unpremultiplies if it is the last pass.
       boolean last = alpha && dh == sh;
-      px = horizontal(px, sw, sh, dw, new Taps(sw, dw), alpha, last, rows);
+      px = horizontal(px, sw, sh, dw, new Taps(sw, dw), alpha, last, flat, rows);
       w = dw;
     } else if (alpha) {
       px = premultiply(px, sw, sh, rows);
     }
     if (dh != sh) {
-      px = vertical(px, w, sh, dh, new Taps(sh, dh), alpha, rows);
+      if (dw == sw) {
+        int[] in = px;
+        rows.split(sh, MIN_ROWS, (from, to) -> {
+          for (int y = from; y < to; y++) {
+            flat[y] = flat(in, y * sw, sw, in[y * sw]);
+          }
+        });
+      }
+      px = vertical(px, w, sh, dh, new Taps(sh, dh), alpha, flat, rows);
     }
     return new Raster(px, dw, dh, alpha);
   }
@@ -126,13 +136,12 @@ final class Lanczos3 {
   /**
    * Horizontal pass. A source row of one colour gives an output row of that colour (when every
    * output's weights sum close enough to one, {@link Taps#exact}); the demo's vertical gradients are
-   * mostly such rows. The other rows are transposed into columns (premultiplying on the way), resampled
+   * mostly such rows (marked in {@code flat}). The other rows are transposed into columns (premultiplying on the way), resampled
    * with the vectorised row kernel {@link #accumulateRows}, which writes its output rows back as columns.
    */
   private static int[] horizontal(int[] src, int sw, int sh, int dw, Taps t, boolean alpha,
-      boolean unpremultiply, Splitter rows) {
+      boolean unpremultiply, boolean[] flat, Splitter rows) {
     int[] out = new int[sh * dw];
-    boolean[] flat = new boolean[sh];
     boolean allExact = allTrue(t.exact);
     if (allExact) {
       int opaque = alpha ? 0 : 0xFF000000;
@@ -165,7 +174,7 @@ final class Lanczos3 {
     int[] cols = new int[sw * h];
     rows.split(sw, MIN_ROWS, (from, to) -> gatherColumns(src, sw, picked, h, cols, from, to, alpha));
     rows.split(dw, MIN_ROWS,
-        (from, to) -> accumulateRows(cols, h, t, alpha, unpremultiply, out, picked, dw, from, to, HSTRIP));
+        (from, to) -> accumulateRows(cols, h, t, alpha, unpremultiply, null, out, picked, dw, from, to, HSTRIP));
     return out;
   }
 
@@ -211,9 +220,10 @@ final class Lanczos3 {
     }
   }
 
-  private static int[] vertical(int[] src, int w, int sh, int dh, Taps t, boolean alpha, Splitter rows) {
+  private static int[] vertical(int[] src, int w, int sh, int dh, Taps t, boolean alpha, boolean[] flat,
+      Splitter rows) {
     int[] out = new int[w * dh];
-    rows.split(dh, MIN_ROWS, (from, to) -> accumulateRows(src, w, t, alpha, alpha, out, null, 0, from, to, STRIP));
+    rows.split(dh, MIN_ROWS, (from, to) -> accumulateRows(src, w, t, alpha, alpha, flat, out, null, 0, from, to, STRIP));
     return out;
   }
 
@@ -221,12 +231,14 @@ final class Lanczos3 {
    * Resamples along the columns of {@code src} (rows {@code w} wide), output rows [from, to): for each
    * tap, a source row (in strips of {@code stripWidth} columns) is added into per-channel accumulators,
    * a contiguous loop the JIT vectorises. Where all of an output's tap rows are equal over a strip and
-   * its weights sum close enough to one ({@link Taps#exact}), the strip is that row. Output row y goes
+   * its weights sum close enough to one ({@link Taps#exact}), the strip is that row. Where all of them
+   * are rows of one colour ({@code flatRows}, may be null), one pixel is computed for the whole row.
+   * Output row y goes
    * to {@code out[y * w, (y + 1) * w)}, or, with {@code scatter}, transposed: pixel i of it to
    * {@code out[scatter[i] * outWidth + y]}.
    */
-  private static void accumulateRows(int[] src, int w, Taps t, boolean alpha, boolean unpremultiply, int[] out,
-      int[] scatter, int outWidth, int from, int to, int stripWidth) {
+  private static void accumulateRows(int[] src, int w, Taps t, boolean alpha, boolean unpremultiply,
+      boolean[] flatRows, int[] out, int[] scatter, int outWidth, int from, int to, int stripWidth) {
     int[] weights = t.weights;
     int ksize = t.size;
     int strip = Math.min(w, stripWidth);
@@ -240,9 +252,12 @@ final class Lanczos3 {
       int n = t.count[y];
       int k = y * ksize;
       int top = t.first[y] * w;
+      int flatPixel = flatRows != null && allFlat(flatRows, t.first[y], n) ? column(src, top, w, weights, k, n, alpha) : 0;
       for (int x0 = 0; x0 < w; x0 += strip) {
         int len = Math.min(strip, w - x0);
-        if (t.exact[y] && sameRows(src, top + x0, w, n, len)) {
+        if (flatPixel != 0) {
+          java.util.Arrays.fill(line, 0, len, flatPixel);
+        } else if (t.exact[y] && sameRows(src, top + x0, w, n, len)) {
           for (int i = 0; i < len; i++) {
             line[i] = src[top + x0 + i] | opaque;
           }
@@ -285,6 +300,37 @@ final class Lanczos3 {
         }
       }
     }
+  }
+
+  private static boolean allFlat(boolean[] flat, int from, int n) {
+    for (int i = from; i < from + n; i++) {
+      if (!flat[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The resampled pixel of one column ({@code n} taps {@code w} apart from {@code at}), as the
+   * vectorised loops compute it; 0 (transparent black) comes out as 0, which callers treat as "none"
+   * and recompute the slow way, giving the same 0.
+   */
+  private static int column(int[] src, int at, int w, int[] weights, int k, int n, boolean alpha) {
+    int sr = HALF;
+    int sg = HALF;
+    int sb = HALF;
+    int sa = HALF;
+    for (int j = 0; j < n; j++) {
+      int p = src[at + j * w];
+      int wgt = weights[k + j];
+      sr += ((p >> 16) & 0xFF) * wgt;
+      sg += ((p >> 8) & 0xFF) * wgt;
+      sb += (p & 0xFF) * wgt;
+      sa += (p >>> 24) * wgt;
+    }
+    int a = alpha ? clamp(sa) : 0xFF;
+    return (a << 24) | (clamp(sr) << 16) | (clamp(sg) << 8) | clamp(sb);
   }
 
   /** Whether the {@code n} rows of {@code len} pixels from {@code at}, {@code w} apart, are all equal. */

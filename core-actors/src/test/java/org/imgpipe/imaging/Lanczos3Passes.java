@@ -23,7 +23,7 @@ final class Lanczos3Passes {
       {"photo V 1080->720", Lanczos3Reference.resize(photo, 1280, 1080), 1280, 720},
     };
     long sink = 0;
-    int rounds = 11;
+    int rounds = Integer.getInteger("rounds", 11);
     for (Object[] c : cases) {
       Raster src = (Raster) c[1];
       int dw = (Integer) c[2];
