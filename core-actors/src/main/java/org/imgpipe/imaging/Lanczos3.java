@@ -19,6 +19,8 @@ final class Lanczos3 {
   private static final int STRIP = 1024;
   /** The same for the horizontal pass's columns; narrower, so that flat strips are found more often. */
   private static final int HSTRIP = 256;
+  /** Rows with at most width / SPARSE colour changes are resampled pixel by pixel. */
+  private static final int SPARSE = 32;
   /** Tile edge of the transposes. */
   private static final int TILE = 32;
 
@@ -136,26 +138,41 @@ final class Lanczos3 {
   /**
    * Horizontal pass. A source row of one colour gives an output row of that colour (when every
    * output's weights sum close enough to one, {@link Taps#exact}); the demo's vertical gradients are
-   * mostly such rows (marked in {@code flat}). The other rows are transposed into columns (premultiplying on the way), resampled
+   * mostly such rows (marked in {@code flat}). Rows of few colour changes are resampled pixel by pixel,
+   * skipping the flat runs. The other rows are transposed into columns (premultiplying on the way), resampled
    * with the vectorised row kernel {@link #accumulateRows}, which writes its output rows back as columns.
    */
   private static int[] horizontal(int[] src, int sw, int sh, int dw, Taps t, boolean alpha,
       boolean unpremultiply, boolean[] flat, Splitter rows) {
     int[] out = new int[sh * dw];
-    boolean allExact = allTrue(t.exact);
-    if (allExact) {
+    // Rows done here (flat or sparse), left for the transposed pass otherwise.
+    boolean[] done = new boolean[sh];
+    if (allTrue(t.exact)) {
       int opaque = alpha ? 0 : 0xFF000000;
+      int sparse = sw / SPARSE;
       rows.split(sh, MIN_ROWS, (from, to) -> {
+        int[] line = alpha ? new int[sw] : null;
         for (int y = from; y < to; y++) {
           int row = y * sw;
-          int v = src[row];
-          if (flat(src, row, sw, v)) {
+          int changes = changes(src, row, sw, sparse);
+          if (changes == 0) {
             flat[y] = true;
-            int p = alpha ? premultiply(v) : v | opaque;
+            done[y] = true;
+            int p = alpha ? premultiply(src[row]) : src[row] | opaque;
             java.util.Arrays.fill(out, y * dw, (y + 1) * dw, p);
-            if (unpremultiply) {
-              unpremultiply(out, y * dw, dw);
+          } else if (changes <= sparse) {
+            done[y] = true;
+            if (alpha) {
+              premultiply(src, row, line, 0, sw);
+              sparseRow(line, 0, sw, t, alpha, out, y * dw, dw);
+            } else {
+              sparseRow(src, row, sw, t, alpha, out, y * dw, dw);
             }
+          } else {
+            continue;
+          }
+          if (unpremultiply) {
+            unpremultiply(out, y * dw, dw);
           }
         }
       });
@@ -163,13 +180,14 @@ final class Lanczos3 {
     int m = 0;
     int[] picked = new int[sh];
     for (int y = 0; y < sh; y++) {
-      if (!flat[y]) {
+      if (!done[y]) {
         picked[m++] = y;
       }
     }
     if (m == 0) {
       return out;
     }
+    // The other rows: transposed, resampled as columns, written back as rows.
     int h = m;
     int[] cols = new int[sw * h];
     rows.split(sw, MIN_ROWS, (from, to) -> gatherColumns(src, sw, picked, h, cols, from, to, alpha));
@@ -185,6 +203,53 @@ final class Lanczos3 {
       }
     }
     return true;
+  }
+
+  /**
+   * How many neighbouring pixels differ in the row of {@code len} from {@code at}, counting up to one
+   * more than {@code max}.
+   */
+  private static int changes(int[] px, int at, int len, int max) {
+    int n = 0;
+    for (int i = at + 1; i < at + len; i++) {
+      if (px[i] != px[i - 1] && ++n > max) {
+        break;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * One row of few colour changes, output pixel by pixel: an output whose taps all read one value is
+   * that value (every output's weights are {@link Taps#exact} here); the others are summed.
+   */
+  private static void sparseRow(int[] s, int row, int sw, Taps t, boolean alpha, int[] out, int orow, int dw) {
+    int[] weights = t.weights;
+    int ksize = t.size;
+    int[] first = t.first;
+    int[] count = t.count;
+    int opaque = alpha ? 0 : 0xFF000000;
+    // Source pixels [base of the run, runEnd) all equal runValue; taps start at non-decreasing positions.
+    int runEnd = 0;
+    int runValue = 0;
+    for (int x = 0; x < dw; x++) {
+      int base = first[x];
+      int n = count[x];
+      if (base >= runEnd) {
+        runValue = s[row + base];
+        int e = base + 1;
+        while (e < sw && s[row + e] == runValue) {
+          e++;
+        }
+        runEnd = e;
+      }
+      if (base + n <= runEnd) {
+        out[orow + x] = runValue | opaque;
+      } else {
+        int p = column(s, row + base, 1, weights, x * ksize, n, alpha);
+        out[orow + x] = p;
+      }
+    }
   }
 
   /** Whether {@code len} pixels from {@code at} all equal {@code v}. */
