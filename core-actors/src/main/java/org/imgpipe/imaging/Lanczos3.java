@@ -17,7 +17,10 @@ final class Lanczos3 {
   private static final int MIN_ROWS = 16;
   /** Columns the vertical pass accumulates at once: its accumulators stay in the L1 cache. */
   private static final int STRIP = 1024;
-  /** The same for the horizontal pass's columns; narrower, so that flat strips are found more often. */
+  /**
+   * Source rows the horizontal pass transposes at once (its buffer stays small, and flat strips are
+   * found more often than over whole columns).
+   */
   private static final int HSTRIP = 256;
   /** Rows with at most width / SPARSE colour changes are resampled pixel by pixel. */
   private static final int SPARSE = 32;
@@ -187,12 +190,15 @@ final class Lanczos3 {
     if (m == 0) {
       return out;
     }
-    // The other rows: transposed, resampled as columns, written back as rows.
-    int h = m;
-    int[] cols = new int[sw * h];
-    rows.split(sw, MIN_ROWS, (from, to) -> gatherColumns(src, sw, picked, h, cols, from, to, alpha));
-    rows.split(dw, MIN_ROWS,
-        (from, to) -> accumulateRows(cols, h, t, alpha, unpremultiply, null, out, picked, dw, from, to, HSTRIP));
+    // The other rows, in bands of at most HSTRIP: transposed, resampled as columns, written back as rows.
+    rows.split(m, MIN_ROWS, (from, to) -> {
+      int[] cols = new int[sw * Math.min(HSTRIP, to - from)];
+      for (int b = from; b < to; b += HSTRIP) {
+        int h = Math.min(HSTRIP, to - b);
+        gatherColumns(src, sw, picked, b, h, cols, alpha);
+        accumulateRows(cols, h, t, alpha, unpremultiply, null, out, picked, b, dw, 0, dw, h);
+      }
+    });
     return out;
   }
 
@@ -263,32 +269,33 @@ final class Lanczos3 {
   }
 
   /**
-   * Columns [from, to) of the source rows {@code picked[0, h)}, as rows of {@code h} pixels:
-   * {@code cols[x * h + i] = src[picked[i] * w + x]}, premultiplied if asked.
+   * The source rows {@code picked[from, from + h)} as {@code w} rows of {@code h} pixels:
+   * {@code cols[x * h + i] = src[picked[from + i] * w + x]}, premultiplied if asked.
    */
-  private static void gatherColumns(int[] src, int w, int[] picked, int h, int[] cols, int from, int to,
+  private static void gatherColumns(int[] src, int w, int[] picked, int from, int h, int[] cols,
       boolean premultiply) {
-    for (int x0 = from; x0 < to; x0 += TILE) {
-      int x1 = Math.min(to, x0 + TILE);
+    for (int x0 = 0; x0 < w; x0 += TILE) {
+      int x1 = Math.min(w, x0 + TILE);
       for (int i0 = 0; i0 < h; i0 += TILE) {
         int i1 = Math.min(h, i0 + TILE);
         for (int x = x0; x < x1; x++) {
           int d = x * h;
           for (int i = i0; i < i1; i++) {
-            cols[d + i] = src[picked[i] * w + x];
+            cols[d + i] = src[picked[from + i] * w + x];
           }
         }
       }
-      if (premultiply) {
-        premultiply(cols, x0 * h, cols, x0 * h, (x1 - x0) * h);
-      }
+    }
+    if (premultiply) {
+      premultiply(cols, 0, cols, 0, w * h);
     }
   }
 
   private static int[] vertical(int[] src, int w, int sh, int dh, Taps t, boolean alpha, boolean[] flat,
       Splitter rows) {
     int[] out = new int[w * dh];
-    rows.split(dh, MIN_ROWS, (from, to) -> accumulateRows(src, w, t, alpha, alpha, flat, out, null, 0, from, to, STRIP));
+    rows.split(dh, MIN_ROWS,
+        (from, to) -> accumulateRows(src, w, t, alpha, alpha, flat, out, null, 0, 0, from, to, STRIP));
     return out;
   }
 
@@ -300,10 +307,11 @@ final class Lanczos3 {
    * are rows of one colour ({@code flatRows}, may be null), one pixel is computed for the whole row.
    * Output row y goes
    * to {@code out[y * w, (y + 1) * w)}, or, with {@code scatter}, transposed: pixel i of it to
-   * {@code out[scatter[i] * outWidth + y]}.
+   * {@code out[scatter[scatterFrom + i] * outWidth + y]}.
    */
   private static void accumulateRows(int[] src, int w, Taps t, boolean alpha, boolean unpremultiply,
-      boolean[] flatRows, int[] out, int[] scatter, int outWidth, int from, int to, int stripWidth) {
+      boolean[] flatRows, int[] out, int[] scatter, int scatterFrom, int outWidth, int from, int to,
+      int stripWidth) {
     int[] weights = t.weights;
     int ksize = t.size;
     int strip = Math.min(w, stripWidth);
@@ -317,7 +325,8 @@ final class Lanczos3 {
       int n = t.count[y];
       int k = y * ksize;
       int top = t.first[y] * w;
-      int flatPixel = flatRows != null && allFlat(flatRows, t.first[y], n) ? column(src, top, w, weights, k, n, alpha) : 0;
+      int flatPixel = flatRows != null && allFlat(flatRows, t.first[y], n)
+          ? column(src, top, w, weights, k, n, alpha) : 0;
       for (int x0 = 0; x0 < w; x0 += strip) {
         int len = Math.min(strip, w - x0);
         if (flatPixel != 0) {
@@ -360,7 +369,7 @@ final class Lanczos3 {
           System.arraycopy(line, 0, out, y * w + x0, len);
         } else {
           for (int i = 0; i < len; i++) {
-            out[scatter[x0 + i] * outWidth + y] = line[i];
+            out[scatter[scatterFrom + x0 + i] * outWidth + y] = line[i];
           }
         }
       }
