@@ -5,7 +5,10 @@ import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import org.imgpipe.testing.TestImages;
 
-/** Per-pass CPU time (horizontal only, vertical only) of the reference and the new kernel. */
+/**
+ * Per-pass CPU time (horizontal only, vertical only) of the reference and the new kernel, row splitting
+ * off. Run like {@link Lanczos3Ab}, with {@code -Drounds=N} in the JVM arguments for more rounds.
+ */
 final class Lanczos3Passes {
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
