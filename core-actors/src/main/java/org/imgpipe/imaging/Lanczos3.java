@@ -141,9 +141,10 @@ final class Lanczos3 {
   /**
    * Horizontal pass. A source row of one colour gives an output row of that colour (when every
    * output's weights sum close enough to one, {@link Taps#exact}); the demo's vertical gradients are
-   * mostly such rows (marked in {@code flat}). Rows of few colour changes are resampled pixel by pixel,
-   * skipping the flat runs. The other rows are transposed into columns (premultiplying on the way), resampled
-   * with the vectorised row kernel {@link #accumulateRows}, which writes its output rows back as columns.
+   * mostly such rows (marked in {@code flat}). Rows of few colour changes are resampled pixel by
+   * pixel, skipping the flat runs. The other rows are transposed into columns (premultiplying on the
+   * way) and resampled with the vectorised row kernel {@link #accumulateRows}, which writes its output
+   * rows back as columns.
    */
   private static int[] horizontal(int[] src, int sw, int sh, int dw, Taps t, boolean alpha,
       boolean unpremultiply, boolean[] flat, Splitter rows) {
