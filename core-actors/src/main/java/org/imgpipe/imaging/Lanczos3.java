@@ -275,6 +275,10 @@ final class Lanczos3 {
    */
   private static void gatherColumns(int[] src, int w, int[] picked, int from, int h, int[] cols,
       boolean premultiply) {
+    int[] start = new int[h];
+    for (int i = 0; i < h; i++) {
+      start[i] = picked[from + i] * w;
+    }
     for (int x0 = 0; x0 < w; x0 += TILE) {
       int x1 = Math.min(w, x0 + TILE);
       for (int i0 = 0; i0 < h; i0 += TILE) {
@@ -282,7 +286,7 @@ final class Lanczos3 {
         for (int x = x0; x < x1; x++) {
           int d = x * h;
           for (int i = i0; i < i1; i++) {
-            cols[d + i] = src[picked[from + i] * w + x];
+            cols[d + i] = src[start[i] + x];
           }
         }
       }
