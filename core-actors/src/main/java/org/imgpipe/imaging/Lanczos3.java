@@ -310,9 +310,8 @@ final class Lanczos3 {
    * a contiguous loop the JIT vectorises. Where all of an output's tap rows are equal over a strip and
    * its weights sum close enough to one ({@link Taps#exact}), the strip is that row. Where all of them
    * are rows of one colour ({@code flatRows}, may be null), one pixel is computed for the whole row.
-   * Output row y goes
-   * to {@code out[y * w, (y + 1) * w)}, or, with {@code scatter}, transposed: pixel i of it to
-   * {@code out[scatter[scatterFrom + i] * outWidth + y]}.
+   * Output row y goes to {@code out[y * w, (y + 1) * w)}, or, with {@code scatter}, transposed: pixel
+   * i of it to {@code out[scatter[scatterFrom + i] * outWidth + y]}.
    */
   private static void accumulateRows(int[] src, int w, Taps t, boolean alpha, boolean unpremultiply,
       boolean[] flatRows, int[] out, int[] scatter, int scatterFrom, int outWidth, int from, int to,
