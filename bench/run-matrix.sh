@@ -8,7 +8,7 @@
 #  3. bench/vs-libvips.sh: the photo workload against libvips, same machine, same run.
 #
 #   bench/run-matrix.sh [OUT_DIR]       (default docs/perf)
-#   env: REQUESTS (120 per level), SCALING_WORKLOAD (demo), SCALING_REQUESTS (120), SKIP_VIPS=1, SKIP_SCALING=1
+#   env: REQUESTS (120 per level), WARMUP_DEMO (300) and WARMUP_PHOTO (40) unmeasured requests first, SCALING_WORKLOAD (demo), SCALING_REQUESTS (120), SCALING_WARMUP (100), SKIP_VIPS=1, SKIP_SCALING=1
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -29,7 +29,14 @@ fi
 
 echo "=== matrix: one all-roles node on $bench_host, heap $bench_heap (load $(loadavg))"
 start_node matrix "$bench_host" 25590
-"$repo/imgpipe" bench --workload demo,photo --matrix --requests "$requests" --warmup 8 \
+# A fresh JVM compiles its hot code for the first few hundred requests (the C2 compiler alone took
+# 20 ms of CPU per request over the first 200 demo requests, 5 ms still after 700): warm the node up
+# as a minute of traffic would, unmeasured, so the matrix measures a node in service, not its JIT.
+"$repo/imgpipe" bench --workload demo --concurrency 2 --requests "${WARMUP_DEMO:-300}" --warmup 0 \
+  --orchestrator "$bench_host:50055" >/dev/null
+"$repo/imgpipe" bench --workload photo --concurrency 2 --requests "${WARMUP_PHOTO:-40}" --warmup 0 \
+  --orchestrator "$bench_host:50055" >/dev/null
+"$repo/imgpipe" bench --workload demo,photo --matrix --requests "$requests" --warmup 16 \
   --orchestrator "$bench_host:50055" --node-pid "$node_pid" \
   --report "$out_dir/bench-matrix.md" --chart "$out_dir/bench-chart.png" "${vips_ref[@]}" \
   --reference "target demo C=4=40"
@@ -42,7 +49,7 @@ if [ "${SKIP_SCALING:-0}" != "1" ] && [ "$(nproc)" -ge 2 ]; then
   h2=${bench_host%.*}.92
   echo "=== scaling ($wl): one node on core 0 (load $(loadavg))"
   start_node one "$h1" 25591 0
-  one=$(taskset -c 0 "$repo/imgpipe" bench --workload "$wl" --concurrency 4 --requests "$sreq" --warmup 8 \
+  one=$(taskset -c 0 "$repo/imgpipe" bench --workload "$wl" --concurrency 4 --requests "$sreq" --warmup "${SCALING_WARMUP:-100}" \
     --orchestrator "$h1:50055" | sed -n 's/^throughput *\([0-9.]*\) requests\/s/\1/p')
   stop_nodes
   echo "one node, one core: $one images/s"
@@ -52,10 +59,10 @@ if [ "${SKIP_SCALING:-0}" != "1" ] && [ "$(nproc)" -ge 2 ]; then
   slots2="-Dimgpipe.pools.resize.slots=8 -Dimgpipe.pools.filter.slots=8 -Dimgpipe.pools.watermark.slots=8 -Dimgpipe.pools.format.slots=8"
   IMGPIPE_BENCH_JVM_OPTS="${IMGPIPE_BENCH_JVM_OPTS:-} $slots2" start_node a "$h1" 25591 0
   IMGPIPE_BENCH_JVM_OPTS="${IMGPIPE_BENCH_JVM_OPTS:-} $slots2" start_node b "$h2" 25592 1 "$h1:25591"
-  taskset -c 0 "$repo/imgpipe" bench --workload "$wl" --concurrency 4 --requests "$sreq" --warmup 8 \
+  taskset -c 0 "$repo/imgpipe" bench --workload "$wl" --concurrency 4 --requests "$sreq" --warmup "${SCALING_WARMUP:-100}" \
     --orchestrator "$h1:50055" >"$work/a.txt" &
   ca=$!
-  taskset -c 1 "$repo/imgpipe" bench --workload "$wl" --concurrency 4 --requests "$sreq" --warmup 8 \
+  taskset -c 1 "$repo/imgpipe" bench --workload "$wl" --concurrency 4 --requests "$sreq" --warmup "${SCALING_WARMUP:-100}" \
     --orchestrator "$h2:50055" >"$work/b.txt" &
   cb=$!
   wait "$ca" "$cb"

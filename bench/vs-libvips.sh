@@ -4,7 +4,7 @@
 # throughputs and their ratio.
 #
 #   bench/vs-libvips.sh [PHOTO_DIR]     (default: 8 generated 2560x1600 photo-like JPEGs)
-#   env: CONCURRENCY (4), REQUESTS (48), IMGPIPE_BENCH_HOST (127.0.0.90), IMGPIPE_BENCH_HEAP (512m)
+#   env: CONCURRENCY (4), REQUESTS (48), WARMUP (40 unmeasured imgpipe requests first), IMGPIPE_BENCH_HOST (127.0.0.90), IMGPIPE_BENCH_HEAP (512m)
 #
 # libvips per image, one process per operation, intermediates in vips's own format on tmpfs:
 #   thumbnail to fit 1280x720 (shrink-on-load) -> gaussblur sigma 20 (imgpipe's BLUR at intensity 1)
@@ -89,7 +89,7 @@ echo "libvips run 1: $v1 images/s (load $(loadavg))"
 echo "== imgpipe: one all-roles node on $bench_host, heap $bench_heap"
 start_node node "$bench_host" 25590
 out=$("$repo/imgpipe" bench --workload photo --input "$photos" --concurrency "$concurrency" \
-  --requests "$requests" --warmup 8 --orchestrator "$bench_host:50055" --report "$work/photo.md" --node-pid "$node_pid")
+  --requests "$requests" --warmup "${WARMUP:-40}" --orchestrator "$bench_host:50055" --report "$work/photo.md" --node-pid "$node_pid")
 echo "$out" | sed -n '/^Workload/,$p'
 i=$(echo "$out" | sed -n "s/^  C=$concurrency: \([0-9.]*\) images\/s.*/\1/p")
 stop_nodes
