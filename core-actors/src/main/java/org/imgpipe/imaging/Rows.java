@@ -1,7 +1,8 @@
 package org.imgpipe.imaging;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,7 +13,7 @@ import java.util.function.Supplier;
  * the image jobs running in it ({@link #job}); a kernel asks {@link #split} to cover rows [0, n), and
  * gets {@code cores / running jobs} parts (at least one). So one request on an idle 2-core node uses
  * both cores, while four concurrent requests run each kernel on its own thread, with no hand-off cost.
- * The parts run on a small shared pool of daemon threads, the caller taking the first part itself.
+ * The parts run on a small shared pool of daemon threads, the caller working alongside them.
  */
 public final class Rows {
 
@@ -59,27 +60,32 @@ public final class Rows {
   }
 
   /**
-   * Runs {@code body} over rows [0, n) in contiguous parts of at least {@code minRows} rows; returns
-   * when every part is done, rethrowing the first failure. The parts must write disjoint rows.
+   * Runs {@code body} over rows [0, n) in contiguous chunks of at least {@code minRows} rows; returns
+   * when every chunk is done, rethrowing the first failure. The chunks must write disjoint rows.
    */
   public static void split(int n, int minRows, Body body) {
+    split(n, minRows, body, POOL);
+  }
+
+  /**
+   * The work is cut into up to twice as many chunks as threads. The caller and the helpers take chunks
+   * from a shared counter until none is left, so a helper that a busy core wakes late (or not at all)
+   * only means the caller does more chunks itself: never slower than one thread, and balanced when
+   * one part of the image is cheaper than another.
+   */
+  static void split(int n, int minRows, Body body, Executor helpers) {
     int parts = parts(n, minRows);
     if (parts <= 1) {
       body.rows(0, n);
       return;
     }
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[parts - 1];
+    Chunks chunks = new Chunks(n, Math.max(parts, Math.min(2 * parts, n / Math.max(1, minRows))), body);
     for (int p = 1; p < parts; p++) {
-      int from = (int) ((long) n * p / parts);
-      int to = (int) ((long) n * (p + 1) / parts);
-      tasks[p - 1] = POOL.submit(() -> run(body, from, to, failure));
+      helpers.execute(chunks::work);
     }
-    run(body, 0, (int) ((long) n / parts), failure);
-    for (ForkJoinTask<?> t : tasks) {
-      t.join();
-    }
-    Throwable t = failure.get();
+    chunks.work();
+    chunks.awaitAll();
+    Throwable t = chunks.failure.get();
     if (t instanceof RuntimeException e) {
       throw e;
     }
@@ -88,11 +94,47 @@ public final class Rows {
     }
   }
 
-  private static void run(Body body, int from, int to, AtomicReference<Throwable> failure) {
-    try {
-      body.rows(from, to);
-    } catch (RuntimeException | Error e) {
-      failure.compareAndSet(null, e);
+  private static final class Chunks {
+    private final int n;
+    private final int count;
+    private final Body body;
+    private final AtomicInteger next = new AtomicInteger();
+    private final CountDownLatch done;
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    Chunks(int n, int count, Body body) {
+      this.n = n;
+      this.count = count;
+      this.body = body;
+      this.done = new CountDownLatch(count);
+    }
+
+    void work() {
+      for (int c = next.getAndIncrement(); c < count; c = next.getAndIncrement()) {
+        try {
+          body.rows((int) ((long) n * c / count), (int) ((long) n * (c + 1) / count));
+        } catch (RuntimeException | Error e) {
+          failure.compareAndSet(null, e);
+        } finally {
+          done.countDown();
+        }
+      }
+    }
+
+    /** Waits for the chunks that helpers took (an interrupt is kept for later, not lost). */
+    void awaitAll() {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          done.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

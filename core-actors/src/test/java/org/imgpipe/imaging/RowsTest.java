@@ -46,10 +46,41 @@ class RowsTest {
   }
 
   @Test
-  void partsRunOnMoreThanOneThreadWhenCoresAreFree() {
+  void aHelperTakesPartOfTheWorkWhenCoresAreFree() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(CORES >= 2, "needs two cores");
     Set<Thread> threads = ConcurrentHashMap.newKeySet();
-    Rows.split(720, 16, (from, to) -> threads.add(Thread.currentThread()));
-    assertEquals(Math.min(CORES, 45), threads.size());
+    java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
+    // Each chunk waits (at most 10 s) until two threads have started one: the caller alone would
+    // take all of them only after that wait, so a second thread must have joined in.
+    Rows.split(720, 16, (from, to) -> {
+      if (threads.add(Thread.currentThread())) {
+        both.countDown();
+      }
+      try {
+        both.await(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    assertEquals(0, both.getCount(), "a helper thread ran a chunk");
+    assertEquals(2, Math.min(2, threads.size()));
+  }
+
+  @Test
+  void theCallerDoesEveryChunkWhenNoHelperComes() {
+    AtomicIntegerArray seen = new AtomicIntegerArray(1000);
+    Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    // An executor that never runs what it is given: a helper that never wakes.
+    Rows.split(1000, 16, (from, to) -> {
+      threads.add(Thread.currentThread());
+      for (int y = from; y < to; y++) {
+        seen.incrementAndGet(y);
+      }
+    }, task -> { });
+    for (int y = 0; y < 1000; y++) {
+      assertEquals(1, seen.get(y), "row " + y);
+    }
+    assertEquals(Set.of(Thread.currentThread()), threads);
   }
 
   @Test

@@ -56,6 +56,11 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
   private static final long serialVersionUID = 1L;
   private static final Logger log = LoggerFactory.getLogger(ServicePort.class);
 
+  /** Calls up to this size (uncompressed, answered uncompressed) are decoded and encoded without a thread hand-off. */
+  static final int INLINE_CODEC_BYTES = 256 * 1024;
+
+  private static final Executor SAME_THREAD = Runnable::run;
+
   /** The original (Python's SimpleXMLRPCServer) gzips answers above this size when the client accepts gzip. */
   static final int GZIP_THRESHOLD_BYTES = 1400;
 
@@ -149,8 +154,16 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
     inFlight.incrementAndGet();
     return request.entity().withSizeLimit(maxRequestBytes)
         .toStrict(readTimeout.toMillis(), maxRequestBytes, materializer)
-        .thenApplyAsync(strict -> decode(strict.getData(), encoding), codecExecutor)
-        .thenCompose(call -> answer(call, start, gzipAnswer))
+        .thenCompose(strict -> {
+          // A small, plain call is read and answered on the thread that has it (a millisecond of
+          // work); only large or compressed bodies go to the blocking pool. Each hand-off between
+          // threads costs latency, which a call of one small image pays several times over.
+          ByteString data = strict.getData();
+          Executor where = data.size() <= INLINE_CODEC_BYTES && encoding.equals("identity") && !gzipAnswer
+              ? SAME_THREAD : codecExecutor;
+          return CompletableFuture.supplyAsync(() -> decode(data, encoding), where)
+              .thenCompose(call -> answer(call, start, gzipAnswer, where));
+        })
         .exceptionally(error -> refusal(error, start, gzipAnswer))
         .whenComplete((r, e) -> inFlight.decrementAndGet());
   }
@@ -172,7 +185,7 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
     }
   }
 
-  private CompletionStage<HttpResponse> answer(XmlRpcCall call, long start, boolean gzipAnswer) {
+  private CompletionStage<HttpResponse> answer(XmlRpcCall call, long start, boolean gzipAnswer, Executor where) {
     String method = table.has(call.methodName()) ? call.methodName() : "unknown";
     CompletionStage<Reply> reply;
     try {
@@ -203,7 +216,7 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
       }
       metrics.call(table.service(), method, outcome, System.nanoTime() - start);
       return xml(body, gzipAnswer);
-    }, codecExecutor);
+    }, where);
   }
 
   private HttpResponse refusal(Throwable error, long start, boolean gzipAnswer) {
