@@ -8,7 +8,7 @@
 #  3. bench/vs-libvips.sh: the photo workload against libvips, same machine, same run.
 #
 #   bench/run-matrix.sh [OUT_DIR]       (default docs/perf)
-#   env: REQUESTS (120 per level), WARMUP_DEMO (300) and WARMUP_PHOTO (40) unmeasured requests first, SCALING_WORKLOAD (demo), SCALING_REQUESTS (120), SCALING_WARMUP (100), SKIP_VIPS=1, SKIP_SCALING=1
+#   env: REQUESTS (120 per level), WARMUP_DEMO (300) and WARMUP_PHOTO (40) unmeasured requests first, SCALING_WORKLOAD (demo), SCALING_REQUESTS (120), SCALING_WARMUP (100), SKIP_VIPS=1, SKIP_MATRIX=1, SKIP_SCALING=1
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -27,20 +27,22 @@ if [ "${SKIP_VIPS:-0}" != "1" ]; then
   [ -n "$v" ] && vips_ref=(--reference "libvips photo C=4=$v")
 fi
 
-echo "=== matrix: one all-roles node on $bench_host, heap $bench_heap (load $(loadavg))"
-start_node matrix "$bench_host" 25590
-# A fresh JVM compiles its hot code for the first few hundred requests (the C2 compiler alone took
-# 20 ms of CPU per request over the first 200 demo requests, 5 ms still after 700): warm the node up
-# as a minute of traffic would, unmeasured, so the matrix measures a node in service, not its JIT.
-"$repo/imgpipe" bench --workload demo --concurrency 2 --requests "${WARMUP_DEMO:-300}" --warmup 0 \
-  --orchestrator "$bench_host:50055" >/dev/null
-"$repo/imgpipe" bench --workload photo --concurrency 2 --requests "${WARMUP_PHOTO:-40}" --warmup 0 \
-  --orchestrator "$bench_host:50055" >/dev/null
-"$repo/imgpipe" bench --workload demo,photo --matrix --requests "$requests" --warmup 16 \
-  --orchestrator "$bench_host:50055" --node-pid "$node_pid" \
-  --report "$out_dir/bench-matrix.md" --chart "$out_dir/bench-chart.png" "${vips_ref[@]}" \
-  --reference "target demo C=4=40"
-stop_nodes
+if [ "${SKIP_MATRIX:-0}" != "1" ]; then
+  echo "=== matrix: one all-roles node on $bench_host, heap $bench_heap (load $(loadavg))"
+  start_node matrix "$bench_host" 25590
+  # A fresh JVM compiles its hot code for the first few hundred requests (the C2 compiler alone took
+  # 20 ms of CPU per request over the first 200 demo requests, 5 ms still after 700): warm the node up
+  # as a minute of traffic would, unmeasured, so the matrix measures a node in service, not its JIT.
+  "$repo/imgpipe" bench --workload demo --concurrency 2 --requests "${WARMUP_DEMO:-300}" --warmup 0 \
+    --orchestrator "$bench_host:50055" >/dev/null
+  "$repo/imgpipe" bench --workload photo --concurrency 2 --requests "${WARMUP_PHOTO:-40}" --warmup 0 \
+    --orchestrator "$bench_host:50055" >/dev/null
+  "$repo/imgpipe" bench --workload demo,photo --matrix --requests "$requests" --warmup 16 \
+    --orchestrator "$bench_host:50055" --node-pid "$node_pid" \
+    --report "$out_dir/bench-matrix.md" --chart "$out_dir/bench-chart.png" "${vips_ref[@]}" \
+    --reference "target demo C=4=40"
+  stop_nodes
+fi
 
 if [ "${SKIP_SCALING:-0}" != "1" ] && [ "$(nproc)" -ge 2 ]; then
   wl=${SCALING_WORKLOAD:-demo}
