@@ -170,7 +170,7 @@ final class PngCodec {
             byte[] row = adaptive(cur, prev, bpp, y == 0, candidates);
             System.arraycopy(row, 0, batch, n, stride);
           } else {
-            apply(filter == RowFilter.UP ? RowFilter.NONE : filter, cur, prev, bpp, filtered);
+            apply(filter, cur, prev, bpp, filtered); // UP never gets here: upRow above
             System.arraycopy(filtered, 0, batch, n, stride);
           }
           byte[] t = prev;

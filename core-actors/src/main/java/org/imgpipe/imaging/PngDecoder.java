@@ -155,7 +155,8 @@ final class PngDecoder {
   }
 
   /** Every colour type and depth: inflates all rows into one buffer, then converts. */
-  private static Raster decodeBuffered(byte[] b) throws BadPng {
+  /** The general path (every colour type and depth, tRNS), and the reference the streaming path is tested against. */
+  static Raster decodeBuffered(byte[] b) throws BadPng {
     int pos = 8;
     int width = 0;
     int height = 0;
