@@ -8,7 +8,7 @@
 #  3. bench/vs-libvips.sh: the photo workload against libvips, same machine, same run.
 #
 #   bench/run-matrix.sh [OUT_DIR]       (default docs/perf)
-#   env: REQUESTS (120 per level), WARMUP_DEMO (300) and WARMUP_PHOTO (40) unmeasured requests first, SCALING_WORKLOAD (demo), SCALING_REQUESTS (120), SCALING_WARMUP (100), SKIP_VIPS=1, SKIP_MATRIX=1, SKIP_SCALING=1
+#   env: REQUESTS (120 per level), WARMUP_DEMO (300) and WARMUP_PHOTO (40) unmeasured requests first, SCALING_WORKLOAD (demo), SCALING_REQUESTS (400), SCALING_WARMUP (100), SKIP_VIPS=1, SKIP_MATRIX=1, SKIP_SCALING=1
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -46,7 +46,7 @@ fi
 
 if [ "${SKIP_SCALING:-0}" != "1" ] && [ "$(nproc)" -ge 2 ]; then
   wl=${SCALING_WORKLOAD:-demo}
-  sreq=${SCALING_REQUESTS:-120}
+  sreq=${SCALING_REQUESTS:-400}
   h1=${bench_host%.*}.91
   h2=${bench_host%.*}.92
   echo "=== scaling ($wl): one node on core 0 (load $(loadavg))"

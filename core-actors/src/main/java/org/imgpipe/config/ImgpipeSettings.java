@@ -89,9 +89,11 @@ public final class ImgpipeSettings {
   /**
    * How a stage pool hands jobs to slots: a slot must take a job within {@code acceptTimeout}; a slot
    * busy for another node is not offered work again for {@code busyBackoff}; a slot that did not answer
-   * is avoided for {@code suspectCooldown}.
+   * is avoided for {@code suspectCooldown}; a job waits up to {@code remoteAfter} for a slot on its own
+   * node (when the node holds slots of the stage) before it is offered to another node's slot.
    */
-  public record Delivery(Duration acceptTimeout, Duration busyBackoff, Duration suspectCooldown) {}
+  public record Delivery(Duration acceptTimeout, Duration busyBackoff, Duration suspectCooldown,
+      Duration remoteAfter) {}
 
   private final Node node;
   private final Ports ports;
@@ -186,7 +188,8 @@ public final class ImgpipeSettings {
     this.jobs = new Jobs(j.getDuration("retention"), j.getInt("max-finished"), j.getDuration("lookup-timeout"));
     Config d = c.getConfig("delivery");
     this.delivery = new Delivery(
-        d.getDuration("accept-timeout"), d.getDuration("busy-backoff"), d.getDuration("suspect-cooldown"));
+        d.getDuration("accept-timeout"), d.getDuration("busy-backoff"), d.getDuration("suspect-cooldown"),
+        d.getDuration("remote-after"));
     // "off" (Akka's own word) or 0 means: one thread per core.
     String fixed = c.getString("image-dispatcher.thread-pool-executor.fixed-pool-size").trim();
     int threads = fixed.equalsIgnoreCase("off") ? 0 : Integer.parseInt(fixed);

@@ -101,6 +101,7 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
   private final Duration acceptTimeout;
   private final long busyBackoffNanos;
   private final long suspectNanos;
+  private final long remoteAfterNanos;
   private final int maxFailures;
   private final long maxPayloadBytes;
   private final EntityRef<StageSlot.Command>[] slotRefs;
@@ -113,6 +114,8 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
   private final Map<Long, Job> jobs = new HashMap<>();
   private long nextTicket = 1;
   private int nextSlot;
+  /** When the pending "tick" timer fires (System.nanoTime), if one is pending. */
+  private long tickAt;
 
   @SuppressWarnings("unchecked")
   private StagePool(ActorContext<Command> ctx, TimerScheduler<Command> timers, Stage stage, ImgpipeSettings settings,
@@ -129,6 +132,7 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     this.acceptTimeout = settings.delivery().acceptTimeout();
     this.busyBackoffNanos = settings.delivery().busyBackoff().toNanos();
     this.suspectNanos = settings.delivery().suspectCooldown().toNanos();
+    this.remoteAfterNanos = settings.delivery().remoteAfter().toNanos();
     this.maxFailures = settings.timeouts().stageAttempts();
     this.maxPayloadBytes = maxPayloadBytes(ctx.getSystem().settings().config());
     ClusterSharding sharding = ClusterSharding.get(ctx.getSystem());
@@ -208,9 +212,17 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
 
   private void dispatch() {
     long now = System.nanoTime();
+    long wake = Long.MAX_VALUE;
     while (!queue.isEmpty()) {
       int s = freeSlot(now);
       if (s < 0) {
+        break;
+      }
+      // freeSlot offers another node's slot only when none of this node's is free: the head of the queue
+      // (the job that has waited longest) waits for one of ours until remote-after has passed.
+      long localUntil = queue.peekFirst().acceptedNanos + remoteAfterNanos;
+      if (localUntil > now && isRemote(s) && holdsLocalSlot()) {
+        wake = localUntil;
         break;
       }
       Job job = queue.pollFirst();
@@ -226,16 +238,33 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     }
     metrics.queueDepth(stage).set(queue.size());
     if (!queue.isEmpty()) {
-      long wake = Long.MAX_VALUE;
       for (int i = 0; i < slots; i++) {
         if (slotTicket[i] == 0 && slotCoolUntil[i] > now) {
           wake = Math.min(wake, slotCoolUntil[i]);
         }
       }
-      if (wake != Long.MAX_VALUE && !timers.isTimerActive("tick")) {
-        timers.startSingleTimer("tick", Tick.INSTANCE, Duration.ofNanos(Math.max(1_000_000, wake - now)));
+      // One timer, set for the earliest moment the queue could move without a slot answering.
+      if (wake != Long.MAX_VALUE && (!timers.isTimerActive("tick") || wake < tickAt)) {
+        long delay = Math.max(1_000_000, wake - now);
+        tickAt = now + delay;
+        timers.startSingleTimer("tick", Tick.INSTANCE, Duration.ofNanos(delay));
       }
     }
+  }
+
+  /** Slot {@code s} is known to live on another node. */
+  private boolean isRemote(int s) {
+    return slotMember[s] != null && !selfMember.equals(slotMember[s]);
+  }
+
+  /** Some slot of this stage is known to live on this node. */
+  private boolean holdsLocalSlot() {
+    for (String m : slotMember) {
+      if (selfMember.equals(m)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean anyUpWithRole() {
@@ -261,7 +290,6 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     return false;
   }
 
-  /** A slot this pool is not using, not cooling down and not on an unreachable node; round robin. */
   /**
    * A free slot, one on this node first: a local slot gets the image by reference, a remote one
    * through serialisation and the network (docs/performance.md, scaling). Slots whose node is not
