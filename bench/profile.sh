@@ -4,7 +4,7 @@
 # then bench/jfr-top.py's summary (self and inclusive samples).
 #
 #   bench/profile.sh [demo|photo] [CONCURRENCY] [REQUESTS]     (photo 4 60)
-#   env: OUT (the .jfr file; default a temporary one, kept and named at the end)
+#   env: OUT (the .jfr file; default a temporary one, kept and named at the end), WARMUP (12 unrecorded requests first)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 workload=${1:-photo}
@@ -16,7 +16,7 @@ jfr_file=${OUT:-$work/$workload.jfr}
 imgpipe_classpath >/dev/null
 IMGPIPE_BENCH_JVM_OPTS="-XX:StartFlightRecording=settings=profile,filename=$work/start.jfr" \
   start_node profile "$bench_host" 25590
-"$repo/imgpipe" bench --workload "$workload" --concurrency "$concurrency" --requests 12 --warmup 0 \
+"$repo/imgpipe" bench --workload "$workload" --concurrency "$concurrency" --requests "${WARMUP:-12}" --warmup 0 \
   --orchestrator "$bench_host:50055" >/dev/null || true  # warm-up, not recorded below
 jcmd "$node_pid" JFR.stop >/dev/null
 jcmd "$node_pid" JFR.start settings=profile name=bench >/dev/null
