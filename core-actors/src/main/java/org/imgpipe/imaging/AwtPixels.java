@@ -13,6 +13,24 @@ final class AwtPixels {
 
   private AwtPixels() {}
 
+  /**
+   * The pixels of a TYPE_INT_RGB image that nobody else holds (one a decoder has just made), taken
+   * over: alpha set in place, no copy. Any other layout is converted by {@link #toRaster}.
+   */
+  static Raster adoptIntRgb(BufferedImage img) {
+    WritableRaster wr = img.getRaster();
+    int n = img.getWidth() * img.getHeight();
+    if (img.getType() != BufferedImage.TYPE_INT_RGB || wr.getParent() != null || wr.getSampleModelTranslateX() != 0
+        || wr.getSampleModelTranslateY() != 0 || ((DataBufferInt) wr.getDataBuffer()).getData().length != n) {
+      return toRaster(img);
+    }
+    int[] d = ((DataBufferInt) wr.getDataBuffer()).getData();
+    for (int i = 0; i < n; i++) {
+      d[i] |= 0xFF000000;
+    }
+    return new Raster(d, img.getWidth(), img.getHeight(), false);
+  }
+
   static Raster toRaster(BufferedImage img) {
     int w = img.getWidth();
     int h = img.getHeight();
