@@ -102,6 +102,8 @@ public final class ImgpipeSettings {
   private final Timeouts timeouts;
   private final Jobs jobs;
   private final Delivery delivery;
+  private final long imageMemoryBytes;
+  private final long requestMemoryBytes;
   private final int imageThreads;
   private final GzipAnswers gzipAnswers;
 
@@ -195,6 +197,8 @@ public final class ImgpipeSettings {
     int threads = fixed.equalsIgnoreCase("off") ? 0 : Integer.parseInt(fixed);
     this.imageThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     this.gzipAnswers = GzipAnswers.parse(c.getString("http.gzip-answers"));
+    this.imageMemoryBytes = heapShare(l, "image-memory", Runtime.getRuntime().maxMemory());
+    this.requestMemoryBytes = heapShare(l, "request-memory", Runtime.getRuntime().maxMemory());
     validate();
   }
 
@@ -251,6 +255,41 @@ public final class ImgpipeSettings {
 
   public Delivery delivery() {
     return delivery;
+  }
+
+  /** Bytes of heap the node's image work may hold at once (imgpipe.limits.image-memory, resolved). */
+  public long imageMemoryBytes() {
+    return imageMemoryBytes;
+  }
+
+  /** Bytes of heap the node's XML-RPC ports may hold in request bodies being read and decoded. */
+  public long requestMemoryBytes() {
+    return requestMemoryBytes;
+  }
+
+  /** limits.{@code key}: "N%" of {@code maxHeap}, or a size; at least 16 MiB either way. */
+  static long heapShare(Config limits, String key, long maxHeap) {
+    String v = limits.getString(key).trim();
+    long bytes;
+    if (v.endsWith("%")) {
+      double share;
+      try {
+        share = Double.parseDouble(v.substring(0, v.length() - 1).trim());
+      } catch (NumberFormatException e) {
+        share = -1;
+      }
+      if (!(share > 0 && share <= 100)) {
+        throw new IllegalArgumentException("imgpipe.limits." + key + ": '" + v + "' is not a share from 1% to 100%");
+      }
+      bytes = (long) (maxHeap * share / 100);
+    } else {
+      bytes = limits.getBytes(key);
+    }
+    if (bytes < 16L << 20) {
+      throw new IllegalArgumentException("imgpipe.limits." + key + ": " + (bytes >> 20)
+          + " MiB is too little (at least 16 MiB)");
+    }
+    return bytes;
   }
 
   /** Threads of the image dispatcher: the configured size, or the number of cores. */

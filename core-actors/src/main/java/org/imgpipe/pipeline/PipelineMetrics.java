@@ -18,7 +18,9 @@ import java.util.function.ToDoubleFunction;
  * imgpipe_stage_queue_depth{stage}, imgpipe.stage.busy.rejections → imgpipe_stage_busy_rejections_total{stage},
  * imgpipe.stage.work → imgpipe_stage_work_seconds{stage} (histogram), imgpipe.stage.retries →
  * imgpipe_stage_retries_total{stage}, imgpipe.stage.reoffers → imgpipe_stage_reoffers_total{stage},
- * imgpipe.cluster.members → imgpipe_cluster_members{status}.
+ * imgpipe.cluster.members → imgpipe_cluster_members{status}, imgpipe.image.memory.used / .budget →
+ * imgpipe_image_memory_used_bytes / imgpipe_image_memory_budget_bytes, imgpipe.image.memory.waits →
+ * imgpipe_image_memory_waits_total.
  */
 public final class PipelineMetrics {
 
@@ -61,6 +63,11 @@ public final class PipelineMetrics {
       Gauge.builder("imgpipe.cluster.members", status, count::applyAsDouble)
           .description("Cluster members by status").tag("status", status).register(registry);
     }
+  }
+
+  /** Registers the image memory budget's meters: bytes held and allowed, reservations that waited. */
+  public void imageMemory(ImageMemory memory) {
+    memory.register(registry, "imgpipe.image.memory");
   }
 
   AtomicInteger queueDepth(Stage stage) {

@@ -55,6 +55,7 @@ public final class PipelineNode {
   public static PipelineNode start(ActorSystem<?> system, ImgpipeSettings settings, MeterRegistry registry,
       StageWork work) {
     PipelineMetrics metrics = new PipelineMetrics(registry);
+    metrics.imageMemory(work.memory());
     Executor imageExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig(IMAGE_DISPATCHER));
     ClusterSharding sharding = ClusterSharding.get(system);
     for (Stage stage : Stage.values()) {

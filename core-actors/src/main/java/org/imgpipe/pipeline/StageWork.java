@@ -1,5 +1,6 @@
 package org.imgpipe.pipeline;
 
+import java.time.Duration;
 import org.imgpipe.config.ImgpipeSettings;
 import org.imgpipe.imaging.BoxReduce;
 import org.imgpipe.imaging.DecodedImage;
@@ -15,6 +16,7 @@ import org.imgpipe.imaging.Position;
 import org.imgpipe.imaging.Raster;
 import org.imgpipe.imaging.Resize;
 import org.imgpipe.imaging.Rows;
+import org.imgpipe.imaging.Size;
 import org.imgpipe.imaging.TextWatermark;
 import org.imgpipe.imaging.Thumbnail;
 
@@ -29,12 +31,22 @@ public class StageWork {
   private final ImagingLimits limits;
   private final ImageDecoder decoder;
   private final ImageEncoder encoder;
+  private final ImageMemory memory;
+  private final Duration memoryWait;
 
   public StageWork(ImgpipeSettings settings) {
     this.settings = settings;
     this.limits = ImagingLimits.from(settings);
     this.decoder = new ImageDecoder(limits);
     this.encoder = new ImageEncoder();
+    this.memory = new ImageMemory(settings.imageMemoryBytes());
+    // A job still waiting for memory when its attempt times out would be run again elsewhere.
+    this.memoryWait = settings.timeouts().stageAttempt();
+  }
+
+  /** The node's heap budget for image work, shared by every job this instance runs. */
+  public ImageMemory memory() {
+    return memory;
   }
 
   /** host:port of this node's service for the stage, as host_map shows it. */
@@ -53,45 +65,8 @@ public class StageWork {
   private StageResult runCounted(StageJob job, ImagePayload input) {
     long start = System.nanoTime();
     String node = node(job.stage());
-    try {
-      DecodedImage in = decode(input);
-      Raster source = in.raster();
-      Raster out;
-      ImagePayload answer;
-      if (job instanceof StageJob.Resize r) {
-        Resize resize = new Resize(r.targetWidth(), r.targetHeight(), r.keepAspect(), limits);
-        // Shrink-on-load for JPEG sources (lossy already): average k x k blocks first when the
-        // source is at least twice the output size, so Lanczos3 runs on at most twice the output.
-        out = in.format() == ImageFormat.JPEG && input instanceof ImagePayload.Encoded
-            ? BoxReduce.resize(source, resize) : resize.apply(source);
-        answer = r.encode() ? encoded(out, in.format(), in.format() == ImageFormat.JPEG ? 75 : 0)
-            : new ImagePayload.Decoded(out, in.format());
-      } else if (job instanceof StageJob.Thumbnail t) {
-        out = new Thumbnail(t.size(), limits).apply(source);
-        answer = encoded(out, ImageFormat.PNG, 0);
-      } else if (job instanceof StageJob.Filter f) {
-        out = source;
-        for (StageJob.FilterStep step : f.steps()) {
-          ImageOperation op = FilterType.parse(step.name()).withIntensity(step.intensity());
-          out = op.apply(out);
-        }
-        answer = f.encode() ? encoded(out, ImageFormat.PNG, 0) : new ImagePayload.Decoded(out, in.format());
-      } else if (job instanceof StageJob.TextWatermark w) {
-        out = new TextWatermark(w.text(), Position.parse(w.position()), w.fontSize(), w.color(), w.opacity())
-            .apply(source);
-        answer = w.encode() ? encoded(out, ImageFormat.PNG, 0) : new ImagePayload.Decoded(out, in.format());
-      } else if (job instanceof StageJob.LogoWatermark l) {
-        Raster logo = decoder.decode(l.logo()).raster();
-        out = new LogoWatermark(logo, Position.parse(l.position()), l.scale(), l.opacity(), limits).apply(source);
-        answer = encoded(out, ImageFormat.PNG, 0);
-      } else if (job instanceof StageJob.Format f) {
-        out = source;
-        answer = encoded(out, ImageFormat.parse(f.format()), f.quality());
-      } else {
-        throw new ImagingException("unsupported job");
-      }
-      return new StageResult(StageResult.Status.OK, "", answer, out.width(), out.height(), source.width(),
-          source.height(), millisSince(start), node);
+    try (ImageMemory.Lease lease = memory.reserve(peakBytes(job, input), memoryWait)) {
+      return work(job, input, start, node);
     } catch (ImagingException e) {
       return StageResult.failure(StageResult.Status.FAILED, e.getMessage(), millisSince(start), node);
     } catch (OutOfMemoryError e) {
@@ -101,6 +76,125 @@ public class StageWork {
       return StageResult.failure(StageResult.Status.FAILED,
           m == null || m.isBlank() ? "internal error while processing the image" : m, millisSince(start), node);
     }
+  }
+
+  private StageResult work(StageJob job, ImagePayload input, long start, String node) throws ImagingException {
+    DecodedImage in = decode(input);
+    Raster source = in.raster();
+    Raster out;
+    ImagePayload answer;
+    if (job instanceof StageJob.Resize r) {
+      Resize resize = new Resize(r.targetWidth(), r.targetHeight(), r.keepAspect(), limits);
+      // Shrink-on-load for JPEG sources (lossy already): average k x k blocks first when the
+      // source is at least twice the output size, so Lanczos3 runs on at most twice the output.
+      out = in.format() == ImageFormat.JPEG && input instanceof ImagePayload.Encoded
+          ? BoxReduce.resize(source, resize) : resize.apply(source);
+      answer = r.encode() ? encoded(out, in.format(), in.format() == ImageFormat.JPEG ? 75 : 0)
+          : new ImagePayload.Decoded(out, in.format());
+    } else if (job instanceof StageJob.Thumbnail t) {
+      out = new Thumbnail(t.size(), limits).apply(source);
+      answer = encoded(out, ImageFormat.PNG, 0);
+    } else if (job instanceof StageJob.Filter f) {
+      out = source;
+      for (StageJob.FilterStep step : f.steps()) {
+        ImageOperation op = FilterType.parse(step.name()).withIntensity(step.intensity());
+        out = op.apply(out);
+      }
+      answer = f.encode() ? encoded(out, ImageFormat.PNG, 0) : new ImagePayload.Decoded(out, in.format());
+    } else if (job instanceof StageJob.TextWatermark w) {
+      out = new TextWatermark(w.text(), Position.parse(w.position()), w.fontSize(), w.color(), w.opacity())
+          .apply(source);
+      answer = w.encode() ? encoded(out, ImageFormat.PNG, 0) : new ImagePayload.Decoded(out, in.format());
+    } else if (job instanceof StageJob.LogoWatermark l) {
+      Raster logo = decoder.decode(l.logo()).raster();
+      out = new LogoWatermark(logo, Position.parse(l.position()), l.scale(), l.opacity(), limits).apply(source);
+      answer = encoded(out, ImageFormat.PNG, 0);
+    } else if (job instanceof StageJob.Format f) {
+      out = source;
+      answer = encoded(out, ImageFormat.parse(f.format()), f.quality());
+    } else {
+      throw new ImagingException("unsupported job");
+    }
+    return new StageResult(StageResult.Status.OK, "", answer, out.width(), out.height(), source.width(),
+        source.height(), millisSince(start), node);
+  }
+
+  /**
+   * About the most heap {@code job} holds at once, in bytes: its input (a decoded raster at 4 bytes a
+   * pixel, or the encoded bytes plus the decoder's peak, {@link ImageDecoder#peakBytesPerPixel}), the operation's rasters at 4
+   * bytes a pixel (a resize's output and its one-axis intermediate; a filter chain's input, output and
+   * working planes: 5 rasters for BLUR, 2 for the others; a logo decoded), and an encoded answer. An input that cannot be read, or a size the limits refuse, counts nothing: the work
+   * then fails at once with its own message.
+   */
+  long peakBytes(StageJob job, ImagePayload input) {
+    long w;
+    long h;
+    long held;
+    if (input instanceof ImagePayload.Decoded d) {
+      w = d.raster().width();
+      h = d.raster().height();
+      held = 4 * w * h;
+    } else if (input instanceof ImagePayload.Encoded e && e.bytes() != null) {
+      ImageDecoder.Header header;
+      try {
+        header = decoder.header(e.bytes());
+      } catch (ImagingException notReadable) {
+        return 0;
+      }
+      w = header.width();
+      h = header.height();
+      held = e.bytes().length + ImageDecoder.peakBytesPerPixel(header.format(), w * h) * w * h;
+    } else {
+      return 0;
+    }
+    long px = w * h;
+    long out = px;
+    long work;
+    boolean encodes;
+    if (job instanceof StageJob.Resize r) {
+      Size s = new Resize(r.targetWidth(), r.targetHeight(), r.keepAspect(), limits).outputSize((int) w, (int) h);
+      out = fits(s) ? (long) s.width() * s.height() : 0;
+      work = 4 * (out + (out == 0 ? 0 : firstPass(w, h, s)));
+      encodes = r.encode();
+    } else if (job instanceof StageJob.Thumbnail t) {
+      Size s = new Thumbnail(t.size(), limits).outputSize((int) w, (int) h);
+      out = fits(s) ? (long) s.width() * s.height() : 0;
+      work = 4 * (out + (out == 0 ? 0 : firstPass(w, h, s)));
+      encodes = true;
+    } else if (job instanceof StageJob.Filter f) {
+      boolean blur = f.steps().stream().anyMatch(step -> step.name().trim().equalsIgnoreCase("BLUR"));
+      work = 4 * px * (1 + (blur ? 5 : 2));
+      encodes = f.encode();
+    } else if (job instanceof StageJob.TextWatermark t) {
+      work = 4 * px;
+      encodes = t.encode();
+    } else if (job instanceof StageJob.LogoWatermark l) {
+      // The output, and the logo decoded and scaled (at most the image's size).
+      work = 8 * px + logoBytes(l.logo());
+      encodes = true;
+    } else {
+      work = 4 * px;
+      encodes = true;
+    }
+    return held + work + (encodes ? 4 * out : 0);
+  }
+
+  /** Pixels of a resize's intermediate image: one axis resized, the other not yet. */
+  private static long firstPass(long w, long h, Size s) {
+    return Math.max(s.width() * h, w * s.height());
+  }
+
+  private long logoBytes(byte[] logo) {
+    try {
+      ImageDecoder.Header header = decoder.header(logo);
+      return logo.length + 8L * header.width() * header.height();
+    } catch (ImagingException notReadable) {
+      return 0;
+    }
+  }
+
+  private boolean fits(Size s) {
+    return s.width() > 0 && s.height() > 0 && (long) s.width() * s.height() <= limits.maxOutputPixels();
   }
 
   private DecodedImage decode(ImagePayload input) throws ImagingException {

@@ -36,6 +36,11 @@ public final class Fault extends RuntimeException {
     return new Fault("xml.parsers.expat.ExpatError", text);
   }
 
+  /** The node has no room for the call now (Python would raise MemoryError). */
+  public static Fault memory(String text) {
+    return new Fault("MemoryError", text);
+  }
+
   public static Fault internal(String text) {
     return new Fault("Exception", text);
   }

@@ -37,6 +37,8 @@ import java.net.InetAddress;
 import akka.http.javadsl.model.AttributeKeys;
 import akka.http.javadsl.model.RemoteAddress;
 import org.imgpipe.config.ImgpipeSettings;
+import org.imgpipe.imaging.ImagingException;
+import org.imgpipe.pipeline.ImageMemory;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.InflaterInputStream;
 import org.imgpipe.xmlrpc.XmlRpcCall;
@@ -75,10 +77,12 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
   private final transient Materializer materializer;
   private final Duration readTimeout;
   private final transient AtomicInteger inFlight;
+  private final transient ImageMemory memory;
 
   ServicePort(MethodTable table, XmlRpcCodec codec, long maxRequestBytes, BridgeMetrics metrics,
       PrometheusMeterRegistry registry, BooleanSupplier ready, Executor codecExecutor, Materializer materializer,
-      Duration readTimeout, ImgpipeSettings.GzipAnswers gzipAnswers) {
+      Duration readTimeout, ImgpipeSettings.GzipAnswers gzipAnswers, ImageMemory memory) {
+    this.memory = memory;
     this.gzipAnswers = gzipAnswers;
     this.table = table;
     this.codec = codec;
@@ -152,8 +156,17 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
     boolean gzipAnswer = gzipAnswers != ImgpipeSettings.GzipAnswers.OFF && acceptsGzip(request)
         && (gzipAnswers == ImgpipeSettings.GzipAnswers.ON || !fromLoopback(request));
     inFlight.incrementAndGet();
-    return request.entity().withSizeLimit(maxRequestBytes)
-        .toStrict(readTimeout.toMillis(), maxRequestBytes, materializer)
+    // A large body is read only when the node's request-body memory has room for it and its parsing (the
+    // body, which Akka HTTP holds until the call is answered, the base64 text and the decoded image: three
+    // times its size, more when compressed); until then it waits unread in the socket. The room is given
+    // back when the call has been answered.
+    long declaredBytes = declared.isPresent() ? declared.getAsLong() : 0;
+    ImageMemory.Lease[] lease = new ImageMemory.Lease[1];
+    CompletionStage<Void> room = declaredBytes <= INLINE_CODEC_BYTES
+        ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.runAsync(() -> lease[0] = reserveBody(declaredBytes, encoding), codecExecutor);
+    return room.thenCompose(ok -> request.entity().withSizeLimit(maxRequestBytes)
+        .toStrict(readTimeout.toMillis(), maxRequestBytes, materializer))
         .thenCompose(strict -> {
           // A small, plain call is read and answered on the thread that has it (a millisecond of
           // work); only large or compressed bodies go to the blocking pool. Each hand-off between
@@ -164,8 +177,34 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
           return CompletableFuture.supplyAsync(() -> decode(data, encoding), where)
               .thenCompose(call -> answer(call, start, gzipAnswer, where));
         })
-        .exceptionally(error -> refusal(error, start, gzipAnswer))
-        .whenComplete((r, e) -> inFlight.decrementAndGet());
+        .exceptionally(error -> {
+          if (lease[0] == null) {
+            // Refused before the body was read (no room): read and drop it, so the connection stays usable.
+            request.discardEntityBytes(materializer);
+          }
+          return refusal(error, start, gzipAnswer);
+        })
+        .whenComplete((r, e) -> {
+          release(lease);
+          inFlight.decrementAndGet();
+        });
+  }
+
+  private ImageMemory.Lease reserveBody(long bytes, String encoding) {
+    long parsing = encoding.equals("identity") ? 3 * bytes : 3 * Math.min(maxRequestBytes, 10 * bytes);
+    try {
+      return memory.reserve(parsing, readTimeout);
+    } catch (ImagingException e) {
+      metrics.refused(table.service(), "no_memory");
+      throw Fault.memory(e.getMessage());
+    }
+  }
+
+  private static void release(ImageMemory.Lease[] lease) {
+    ImageMemory.Lease l = lease[0];
+    if (l != null) {
+      l.close();
+    }
   }
 
   private XmlRpcCall decode(ByteString body, String encoding) {

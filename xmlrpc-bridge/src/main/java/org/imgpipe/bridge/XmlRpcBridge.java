@@ -19,6 +19,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.imgpipe.config.ImgpipeSettings;
+import org.imgpipe.pipeline.ImageMemory;
 import org.imgpipe.config.ImgpipeSettings.Role;
 import org.imgpipe.pipeline.PipelineNode;
 import org.imgpipe.xmlrpc.XmlRpcCodec;
@@ -67,6 +68,9 @@ public final class XmlRpcBridge {
 
   static CompletionStage<BridgeBinding> bindTables(ActorSystem<?> system, Map<Role, MethodTable> tables,
       BooleanSupplier ready, ImgpipeSettings settings, PrometheusMeterRegistry registry) {
+    // One budget for the request bodies of all of the node's ports.
+    ImageMemory bodies = new ImageMemory(settings.requestMemoryBytes(), "request", "request bodies");
+    bodies.register(registry, "imgpipe.request.memory");
     XmlRpcCodec codec = new XmlRpcCodec(XmlRpcCodec.Limits.from(settings.limits()));
     BridgeMetrics metrics = new BridgeMetrics(registry);
     Executor codecExecutor = system.dispatchers().lookup(DispatcherSelector.blocking());
@@ -79,7 +83,7 @@ public final class XmlRpcBridge {
     Map<Role, CompletableFuture<ServerBinding>> pending = new EnumMap<>(Role.class);
     for (Role role : new TreeSet<>(tables.keySet())) {
       ServicePort port = new ServicePort(tables.get(role), codec, maxBytes, metrics, registry, ready, codecExecutor,
-          materializer, request, settings.gzipAnswers());
+          materializer, request, settings.gzipAnswers(), bodies);
       pending.put(role, Http.get(system).newServerAt(host, settings.ports().of(role))
           .adaptSettings(s -> s
               .withParserSettings(s.getParserSettings().withMaxContentLength(maxBytes))

@@ -1,0 +1,133 @@
+package org.imgpipe.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import com.typesafe.config.ConfigFactory;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.imgpipe.config.ImgpipeSettings;
+import org.imgpipe.config.ImgpipeSettings.Role;
+import org.imgpipe.xmlrpc.XmlRpcCodec;
+import org.imgpipe.xmlrpc.XmlRpcResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Large request bodies are read only while the port's request-body memory has room (three times the
+ * body's size, held until the call is answered): a body that does not fit waits unread, one larger
+ * than the whole budget gets a MemoryError fault, and the port keeps serving. A real port on loopback.
+ */
+class RequestMemoryTest {
+
+  private static final int MB = 1 << 20;
+  private static ActorTestKit kit;
+  private static BridgeBinding binding;
+  private static int port;
+  private static PrometheusMeterRegistry registry;
+  private static volatile CompletableFuture<Reply> held = new CompletableFuture<>();
+  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final XmlRpcCodec codec = new XmlRpcCodec(XmlRpcCodec.Limits.clientDefaults());
+
+  @BeforeAll
+  static void start() throws Exception {
+    var config = ConfigFactory.parseString("imgpipe.node.host = \"127.0.0.1\"\n"
+        + "imgpipe.ports { resize = 0, filter = 0, watermark = 0, orchestrator = 0, format = 0 }\n"
+        + "imgpipe.limits.max-request-bytes = 16 MiB\n"
+        + "imgpipe.limits.request-memory = 20 MiB\n"
+        + org.imgpipe.bridge.testing.LiveNode.TOLERANT_STARTUP)
+        .withFallback(ImgpipeSettings.load());
+    ImgpipeSettings settings = new ImgpipeSettings(config);
+    kit = ActorTestKit.create("request-memory-test", ConfigFactory.parseString("akka.actor.provider = local")
+        .withFallback(config));
+    MethodTable table = new MethodTable("TestService", List.of(
+        new RemoteMethod("len", List.of(Param.base64("data")), WireType.INT, "Answers the data's length.",
+            a -> CompletableFuture.completedFuture(Reply.ok(a.bytes(0).length))),
+        new RemoteMethod("hold", List.of(Param.base64("data")), WireType.INT, "Answers when the test says so.",
+            a -> held)));
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    binding = XmlRpcBridge.bindTables(kit.system(), Map.of(Role.RESIZE, table), () -> true, settings, registry)
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    port = binding.port(Role.RESIZE);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    kit.shutdownTestKit();
+  }
+
+  private static CompletableFuture<XmlRpcResponse> call(String method, int dataBytes) throws Exception {
+    byte[] body = codec.requestBytes(method, List.of(new byte[dataBytes]));
+    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/RPC2"))
+        .timeout(Duration.ofSeconds(60)).header("Content-Type", "text/xml")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    return http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
+      assertEquals(200, r.statusCode());
+      try {
+        return codec.parseResponse(new ByteArrayInputStream(r.body()));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  private static double meter(String name) {
+    return registry.find(name).meters().stream().findFirst()
+        .map(m -> m.measure().iterator().next().getValue()).orElse(Double.NaN);
+  }
+
+  @Test
+  void bodyThatDoesNotFitWaitsUnreadUntilTheCallBeforeItIsAnswered() throws Exception {
+    held = new CompletableFuture<>();
+    // 3 MB of data is about 4 MB of XML: 12 MB reserved, so two such calls do not fit in 20 MiB.
+    CompletableFuture<XmlRpcResponse> first = call("hold", 3 * MB);
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (meter("imgpipe.request.memory.used") < 12 * MB) {
+      assertTrue(System.nanoTime() < end, "the first call never reserved its body's memory");
+      Thread.sleep(10);
+    }
+    double waitsBefore = meter("imgpipe.request.memory.waits");
+    CompletableFuture<XmlRpcResponse> second = call("len", 3 * MB);
+    while (meter("imgpipe.request.memory.waits") < waitsBefore + 1) {
+      assertTrue(System.nanoTime() < end, "the second call did not wait for memory");
+      Thread.sleep(10);
+    }
+    Thread.sleep(200);
+    assertFalse(second.isDone(), "the second call was answered while the first still held the memory");
+
+    held.complete(Reply.ok(7));
+    assertEquals(7, first.get(30, TimeUnit.SECONDS).value());
+    assertEquals(3 * MB, second.get(30, TimeUnit.SECONDS).value());
+    end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (meter("imgpipe.request.memory.used") != 0) {
+      assertTrue(System.nanoTime() < end, "request memory not given back");
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void bodyLargerThanTheWholeBudgetGetsAMemoryErrorFaultAndThePortKeepsServing() throws Exception {
+    // 6 MB of data is about 8 MB of XML: 24 MB, more than the 20 MiB there is.
+    XmlRpcResponse r = call("len", 6 * MB).get(30, TimeUnit.SECONDS);
+    assertTrue(r.fault(), "expected a fault, got " + r.value());
+    assertTrue(r.faultString().startsWith("<class 'MemoryError'>:request too large for this node's memory: it needs"
+        + " about 2"), r.faultString());
+    assertTrue(r.faultString().contains("the node allows 20 MB for request bodies"), r.faultString());
+    assertEquals(1000, call("len", 1000).get(30, TimeUnit.SECONDS).value());
+    assertEquals(2 * MB, call("len", 2 * MB).get(30, TimeUnit.SECONDS).value());
+  }
+}
