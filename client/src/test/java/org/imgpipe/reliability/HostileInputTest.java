@@ -370,6 +370,45 @@ class HostileInputTest {
     assertTrue(node.peakRssKib() < 1_500_000, "peak RSS " + node.peakRssKib() + " KiB");
   }
 
+  /**
+   * Valid images just under the pixel limit, several at once: a 13 MB JPEG of 7000x7000 needs about
+   * 230 MB while it is decoded and resized, so eight at once would need 1.8 GB of the default 768 MB
+   * heap (they ran the node out of heap, and it exited). The node's memory budgets make them take turns,
+   * and every one is answered.
+   */
+  @Test
+  void eightFortyNineMegapixelJpegsAtOnceTakeTurnsInsteadOfExhaustingTheHeap() throws Exception {
+    byte[] jpeg = TestImages.jpeg(TestImages.photoLike(7000, 7000, 9), 85);
+    String xml = call("process_image", str("big.jpg"), b64(jpeg), struct(Map.of("target_width", i4(1280),
+        "target_height", i4(720), "filters", array(List.of(str("BLUR"))), "output_format", str("JPEG"))));
+    double waitsBefore = NodeProcess.sum(node.metrics(), "imgpipe_image_memory_waits_total");
+    java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<Answer>> answers = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        answers.add(clients.submit(() -> Rpc.post(node.host, port(Role.ORCHESTRATOR), xml)));
+      }
+      long slowest = 0;
+      for (java.util.concurrent.Future<Answer> f : answers) {
+        Answer a = f.get(Timing.scaled(Duration.ofSeconds(120)).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        assertEquals(null, a.error(), "a large image failed");
+        java.awt.image.BufferedImage out = javax.imageio.ImageIO.read(
+            new java.io.ByteArrayInputStream((byte[]) a.struct().get("processed_image")));
+        assertEquals(720, out.getWidth(), "7000x7000 fitted into 1280x720");
+        assertEquals(720, out.getHeight());
+        slowest = Math.max(slowest, a.millis());
+      }
+      assertTrue(node.isAlive(), "the node died:\n" + node.logTail(40));
+      double waits = NodeProcess.sum(node.metrics(), "imgpipe_image_memory_waits_total") - waitsBefore;
+      assertTrue(waits >= 1, "no image job waited for memory: the budget was not in the way");
+      Report.result("hostile: 8 x 7000x7000 JPEG (" + jpeg.length / 1024 + " KiB) at once", "8/8 answered, slowest "
+          + slowest + " ms, " + (long) waits + " image jobs waited for memory, peak RSS " + node.peakRssKib() / 1024
+          + " MiB");
+    } finally {
+      clients.shutdownNow();
+    }
+  }
+
   private static byte[] bomb;
 
   /** The 30000x30000 bomb, made once (deflating 900 MB of zeros takes a while). */
