@@ -9,8 +9,6 @@ import akka.actor.typed.javadsl.Adapter;
 import akka.cluster.sharding.ClusterSharding;
 import akka.cluster.sharding.ShardRegion;
 import akka.pattern.Patterns;
-import akka.cluster.MemberStatus;
-import akka.cluster.typed.Cluster;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -34,16 +32,6 @@ class LocalSlotPreferenceTest {
     return new StageJob.Filter(List.of(new StageJob.FilterStep(name, 1.0)), true);
   }
 
-  private static int upMembers(TestNode n) {
-    int up = 0;
-    for (var m : Cluster.get(n.system()).state().getMembers()) {
-      if (m.status() == MemberStatus.up()) {
-        up++;
-      }
-    }
-    return up;
-  }
-
   /** How many filter regions A's shard coordinator knows. */
   private static int filterRegions(TestNode n) {
     ActorRef region = ClusterSharding.get(Adapter.toClassic(n.system()))
@@ -65,7 +53,7 @@ class LocalSlotPreferenceTest {
     ScriptedWork[] workB = new ScriptedWork[1];
     try (TestNode a = TestNode.start("127.0.0.2", "all", null, conf, s -> workA[0] = new ScriptedWork(s), false);
         TestNode b = TestNode.start("127.0.0.3", "all", a, conf, s -> workB[0] = new ScriptedWork(s), false)) {
-      TestNode.awaitTrue(Duration.ofSeconds(90), () -> upMembers(a) == 2 && upMembers(b) == 2, "two nodes did not come up");
+      TestNode.awaitTrue(Duration.ofSeconds(90), () -> a.upMembers() == 2 && b.upMembers() == 2, "two nodes did not come up");
       a.awaitReady(Duration.ofSeconds(30));
       b.awaitReady(Duration.ofSeconds(30));
       // Slots are allocated when first used, among the regions the coordinator knows: wait until B's is known.

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.Address;
 import akka.actor.testkit.typed.javadsl.TestProbe;
-import akka.cluster.MemberStatus;
 import akka.cluster.sharding.ShardRegion;
 import akka.cluster.sharding.typed.GetClusterShardingStats;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -58,7 +57,7 @@ class PipelineClusterTest {
         false);
     b = TestNode.start("127.0.0.3", "filter", a, "", s -> workB = new ScriptedWork(s), false);
     c = TestNode.start("127.0.0.4", "filter", a, "", s -> workC = new ScriptedWork(s), true);
-    TestNode.awaitTrue(Duration.ofSeconds(90), () -> upMembers(a) == 3 && upMembers(b) == 3 && upMembers(c) == 3,
+    TestNode.awaitTrue(Duration.ofSeconds(90), () -> a.upMembers() == 3 && b.upMembers() == 3 && c.upMembers() == 3,
         "three nodes did not come up");
     a.awaitReady(Duration.ofSeconds(30));
     cAddress = address(c);
@@ -75,16 +74,6 @@ class PipelineClusterTest {
         }
       }
     }
-  }
-
-  private static int upMembers(TestNode n) {
-    int up = 0;
-    for (var m : Cluster.get(n.system()).state().getMembers()) {
-      if (m.status() == MemberStatus.up()) {
-        up++;
-      }
-    }
-    return up;
   }
 
   private static Raster noise(int w, int h, long seed) {

@@ -104,6 +104,17 @@ final class TestNode implements AutoCloseable {
     }
   }
 
+  /** Members this node sees as Up. */
+  int upMembers() {
+    int up = 0;
+    for (var m : Cluster.get(kit.system()).state().getMembers()) {
+      if (m.status() == akka.cluster.MemberStatus.up()) {
+        up++;
+      }
+    }
+    return up;
+  }
+
   static List<String> nothing() {
     return List.of();
   }

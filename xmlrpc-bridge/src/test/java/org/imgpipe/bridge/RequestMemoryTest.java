@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import com.typesafe.config.ConfigFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayInputStream;
@@ -15,11 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.imgpipe.config.ImgpipeSettings;
-import org.imgpipe.config.ImgpipeSettings.Role;
 import org.imgpipe.xmlrpc.XmlRpcCodec;
 import org.imgpipe.xmlrpc.XmlRpcResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -34,8 +29,7 @@ import org.junit.jupiter.api.Test;
 class RequestMemoryTest {
 
   private static final int MB = 1 << 20;
-  private static ActorTestKit kit;
-  private static BridgeBinding binding;
+  private static TablePort server;
   private static int port;
   private static PrometheusMeterRegistry registry;
   private static volatile CompletableFuture<Reply> held = new CompletableFuture<>();
@@ -44,30 +38,20 @@ class RequestMemoryTest {
 
   @BeforeAll
   static void start() throws Exception {
-    var config = ConfigFactory.parseString("imgpipe.node.host = \"127.0.0.1\"\n"
-        + "imgpipe.ports { resize = 0, filter = 0, watermark = 0, orchestrator = 0, format = 0 }\n"
-        + "imgpipe.limits.max-request-bytes = 16 MiB\n"
-        + "imgpipe.limits.request-memory = 20 MiB\n"
-        + org.imgpipe.bridge.testing.LiveNode.TOLERANT_STARTUP)
-        .withFallback(ImgpipeSettings.load());
-    ImgpipeSettings settings = new ImgpipeSettings(config);
-    kit = ActorTestKit.create("request-memory-test", ConfigFactory.parseString("akka.actor.provider = local")
-        .withFallback(config));
     MethodTable table = new MethodTable("TestService", List.of(
         new RemoteMethod("len", List.of(Param.base64("data")), WireType.INT, "Answers the data's length.",
             a -> CompletableFuture.completedFuture(Reply.ok(a.bytes(0).length))),
         new RemoteMethod("hold", List.of(Param.base64("data")), WireType.INT, "Answers when the test says so.",
             a -> held)));
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    binding = XmlRpcBridge.bindTables(kit.system(), Map.of(Role.RESIZE, table), () -> true, settings, registry)
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
-    port = binding.port(Role.RESIZE);
+    server = TablePort.start("request-memory-test", "imgpipe.limits.max-request-bytes = 16 MiB\n"
+        + "imgpipe.limits.request-memory = 20 MiB", table, () -> true, registry);
+    port = server.port;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    kit.shutdownTestKit();
+    server.close();
   }
 
   private static CompletableFuture<XmlRpcResponse> call(String method, int dataBytes) throws Exception {

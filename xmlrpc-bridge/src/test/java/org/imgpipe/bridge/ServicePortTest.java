@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import com.typesafe.config.ConfigFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayInputStream;
@@ -27,12 +25,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import org.imgpipe.config.ImgpipeSettings;
-import org.imgpipe.config.ImgpipeSettings.Role;
 import org.imgpipe.xmlrpc.XmlRpcCodec;
 import org.imgpipe.xmlrpc.XmlRpcResponse;
 import org.imgpipe.xmlrpc.client.ImgpipeClient;
@@ -47,8 +42,7 @@ class ServicePortTest {
 
   private static final int LIMIT = 4 * 1024 * 1024;
 
-  private static ActorTestKit kit;
-  private static BridgeBinding binding;
+  private static TablePort server;
   private static int port;
   private static final AtomicBoolean READY = new AtomicBoolean(false);
   private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -56,16 +50,6 @@ class ServicePortTest {
 
   @BeforeAll
   static void start() throws Exception {
-    var config = ConfigFactory.parseString("imgpipe.node.host = \"127.0.0.1\"\n"
-        + "imgpipe.ports { resize = 0, filter = 0, watermark = 0, orchestrator = 0, format = 0 }\n"
-        + "imgpipe.limits.max-request-bytes = " + LIMIT + "\n"
-        + "imgpipe.limits.xml-max-elements = 5000\n"
-        + "imgpipe.http.gzip-answers = on\n"
-        + org.imgpipe.bridge.testing.LiveNode.TOLERANT_STARTUP)
-        .withFallback(ImgpipeSettings.load());
-    ImgpipeSettings settings = new ImgpipeSettings(config);
-    kit = ActorTestKit.create("service-port-test", ConfigFactory.parseString("akka.actor.provider = local")
-        .withFallback(config));
     MethodTable table = new MethodTable("TestService", List.of(
         new RemoteMethod("echo", List.of(Param.any("value")), WireType.ANY, "Answers its parameter.",
             a -> CompletableFuture.completedFuture(Reply.ok(a.any(0)))),
@@ -76,15 +60,15 @@ class ServicePortTest {
             a -> CompletableFuture.completedFuture(Reply.ok(Map.of("len", a.bytes(0).length, "f", a.decimal(2))))),
         new RemoteMethod("boom", List.of(), WireType.STRUCT, "Fails inside.",
             a -> CompletableFuture.failedFuture(new IllegalStateException("secret internals")))));
-    binding = XmlRpcBridge.bindTables(kit.system(), Map.of(Role.RESIZE, table), READY::get, settings,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    port = binding.port(Role.RESIZE);
+    server = TablePort.start("service-port-test", "imgpipe.limits.max-request-bytes = " + LIMIT + "\n"
+        + "imgpipe.limits.xml-max-elements = 5000\n"
+        + "imgpipe.http.gzip-answers = on", table, READY::get, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    port = server.port;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    kit.shutdownTestKit();
+    server.close();
   }
 
   private static HttpResponse<byte[]> post(String path, byte[] body, String... headers) throws Exception {
