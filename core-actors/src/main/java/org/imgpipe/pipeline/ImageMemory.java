@@ -10,12 +10,13 @@ import java.util.concurrent.TimeUnit;
 import org.imgpipe.imaging.ImagingException;
 
 /**
- * A node's budget of heap for image work. A stage job reserves an estimate of what it holds at its
- * peak before it starts and gives it back when it ends. A job that does not fit waits, first come
- * first served (a large job is not overtaken for ever by small ones), for at most a given time. A job
- * larger than the whole budget fails at once and says why. Without it, a few large images at once (a
- * 13 MB JPEG of 7000x7000 pixels needs about 400 MB while it is decoded) ran the JVM out of heap and the
- * node exited with every job in flight.
+ * A budget of heap bytes; a node keeps one for its image work (stage jobs) and one for the request
+ * bodies its XML-RPC ports are reading. Work reserves an estimate of what it holds at its peak before it
+ * starts and gives it back when it ends. Work that does not fit waits, first come first served (a large
+ * job is not overtaken for ever by small ones), for at most a given time; work larger than the whole
+ * budget fails at once and says why. Without them, a few large images at once (a 13 MB JPEG of
+ * 7000x7000 pixels held about 400 MB while it was decoded) ran the JVM out of heap, and the node exited
+ * with every job in flight.
  */
 public final class ImageMemory {
 
@@ -86,7 +87,7 @@ public final class ImageMemory {
           throw new ImagingException("no memory came free for this " + noun + " within "
               + String.format(Locale.ROOT, "%.1f", maxWait.toMillis() / 1000.0) + " s: it needs about " + mb(want)
               + " MB of the " + mb(budget) + " MB this node allows for " + purpose
-              + ", and other large images hold it; retry later");
+              + ", and other large " + noun + "s hold it; retry later");
         }
         if (!counted) {
           waits++;
@@ -99,7 +100,7 @@ public final class ImageMemory {
       return new Lease(want);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ImagingException("interrupted while waiting for image memory");
+      throw new ImagingException("interrupted while waiting for memory for " + purpose);
     } finally {
       waiting.remove(me);
       // The next in line may fit now, or may be first now.

@@ -164,7 +164,7 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
     ImageMemory.Lease[] lease = new ImageMemory.Lease[1];
     CompletionStage<Void> room = declaredBytes <= INLINE_CODEC_BYTES
         ? CompletableFuture.completedFuture(null)
-        : CompletableFuture.runAsync(() -> lease[0] = reserveBody(declaredBytes, encoding), codecExecutor);
+        : CompletableFuture.runAsync(() -> lease[0] = reserveBody(request, declaredBytes, encoding), codecExecutor);
     return room.thenCompose(ok -> request.entity().withSizeLimit(maxRequestBytes)
         .toStrict(readTimeout.toMillis(), maxRequestBytes, materializer))
         .thenCompose(strict -> {
@@ -177,24 +177,20 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
           return CompletableFuture.supplyAsync(() -> decode(data, encoding), where)
               .thenCompose(call -> answer(call, start, gzipAnswer, where));
         })
-        .exceptionally(error -> {
-          if (lease[0] == null) {
-            // Refused before the body was read (no room): read and drop it, so the connection stays usable.
-            request.discardEntityBytes(materializer);
-          }
-          return refusal(error, start, gzipAnswer);
-        })
+        .exceptionally(error -> refusal(error, start, gzipAnswer))
         .whenComplete((r, e) -> {
           release(lease);
           inFlight.decrementAndGet();
         });
   }
 
-  private ImageMemory.Lease reserveBody(long bytes, String encoding) {
+  private ImageMemory.Lease reserveBody(HttpRequest request, long bytes, String encoding) {
     long parsing = encoding.equals("identity") ? 3 * bytes : 3 * Math.min(maxRequestBytes, 10 * bytes);
     try {
       return memory.reserve(parsing, readTimeout);
     } catch (ImagingException e) {
+      // Refused unread: read and drop the body, so that the connection stays usable for the answer.
+      request.discardEntityBytes(materializer);
       metrics.refused(table.service(), "no_memory");
       throw Fault.memory(e.getMessage());
     }
