@@ -20,7 +20,7 @@ imgpipe_classpath() {
 start_node() {
   local name=$1 host=$2 cport=$3 cpus=${4:-} seed=${5:-}
   local log="$work/$name.log"
-  local cmd=(env IMGPIPE_SKIP_BUILD=1 "IMGPIPE_JAVA_OPTS=-Xmx$bench_heap -Xms$bench_heap -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError ${IMGPIPE_BENCH_JVM_OPTS:-}"
+  local cmd=(env IMGPIPE_SKIP_BUILD=1 "IMGPIPE_JAVA_OPTS=-Xmx$bench_heap -Xms$bench_heap -XX:+UseG1GC -XX:G1HeapRegionSize=16m -XX:+ExitOnOutOfMemoryError ${IMGPIPE_BENCH_JVM_OPTS:-}"
     "$repo/imgpipe" node --host "$host" --cluster-port "$cport")
   [ -n "$seed" ] && cmd+=(--seed-nodes "$seed")
   if [ -n "$cpus" ]; then

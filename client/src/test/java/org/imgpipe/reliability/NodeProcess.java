@@ -28,7 +28,8 @@ import org.imgpipe.config.ImgpipeSettings.Role;
 final class NodeProcess implements AutoCloseable {
 
   /** The JVM options the imgpipe script gives a node by default (its default heap). */
-  static final List<String> DEFAULT_JAVA_OPTS = List.of("-Xmx768m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
+  static final List<String> DEFAULT_JAVA_OPTS = List.of("-Xmx768m", "-XX:+UseG1GC", "-XX:G1HeapRegionSize=16m",
+      "-XX:+ExitOnOutOfMemoryError");
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
