@@ -121,10 +121,11 @@ public class StageWork {
 
   /**
    * About the most heap {@code job} holds at once, in bytes: its input (a decoded raster at 4 bytes a
-   * pixel, or the encoded bytes plus the decoder's peak, {@link ImageDecoder#peakBytesPerPixel}), the operation's rasters at 4
-   * bytes a pixel (a resize's output and its one-axis intermediate; a filter chain's input, output and
-   * working planes: 5 rasters for BLUR, 2 for the others; a logo decoded), and an encoded answer. An input that cannot be read, or a size the limits refuse, counts nothing: the work
-   * then fails at once with its own message.
+   * pixel, or the encoded bytes plus the decoder's peak, {@link ImageDecoder#peakBytesPerPixel}), the
+   * operation's rasters at 4 bytes a pixel (a resize's output and its one-axis intermediate; a filter
+   * chain's input, output and working planes: 5 rasters for BLUR, 2 for the others; a logo decoded),
+   * and an encoded answer. An input that cannot be read, or a size the limits refuse, counts nothing:
+   * the work then fails at once with its own message.
    */
   long peakBytes(StageJob job, ImagePayload input) {
     long w;
@@ -151,16 +152,13 @@ public class StageWork {
     long out = px;
     long work;
     boolean encodes;
-    if (job instanceof StageJob.Resize r) {
-      Size s = new Resize(r.targetWidth(), r.targetHeight(), r.keepAspect(), limits).outputSize((int) w, (int) h);
-      out = fits(s) ? (long) s.width() * s.height() : 0;
-      work = 4 * (out + (out == 0 ? 0 : firstPass(w, h, s)));
-      encodes = r.encode();
-    } else if (job instanceof StageJob.Thumbnail t) {
-      Size s = new Thumbnail(t.size(), limits).outputSize((int) w, (int) h);
-      out = fits(s) ? (long) s.width() * s.height() : 0;
-      work = 4 * (out + (out == 0 ? 0 : firstPass(w, h, s)));
-      encodes = true;
+    Size resized = job instanceof StageJob.Resize r
+        ? new Resize(r.targetWidth(), r.targetHeight(), r.keepAspect(), limits).outputSize((int) w, (int) h)
+        : job instanceof StageJob.Thumbnail t ? new Thumbnail(t.size(), limits).outputSize((int) w, (int) h) : null;
+    if (resized != null) {
+      out = fits(resized) ? (long) resized.width() * resized.height() : 0;
+      work = 4 * (out + (out == 0 ? 0 : firstPass(w, h, resized)));
+      encodes = !(job instanceof StageJob.Resize r) || r.encode();
     } else if (job instanceof StageJob.Filter f) {
       boolean blur = f.steps().stream().anyMatch(step -> step.name().trim().equalsIgnoreCase("BLUR"));
       work = 4 * px * (1 + (blur ? 5 : 2));
