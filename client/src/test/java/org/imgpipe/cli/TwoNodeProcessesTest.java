@@ -79,6 +79,17 @@ class TwoNodeProcessesTest {
         throw new AssertionError("node did not start:\n" + output);
       }
     }
+
+    /** Waits (30 s at most) until the output holds {@code text}: the banner's lines follow its first line. */
+    void awaitOutput(String text) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!output.toString().contains(text)) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("the node never printed '" + text + "':\n" + output);
+        }
+        Thread.sleep(50);
+      }
+    }
   }
 
   private static List<String> args(String host, int clusterPort, ImgpipeSettings.Ports p, String roles,
@@ -127,7 +138,7 @@ class TwoNodeProcessesTest {
     try {
       a.awaitStarted();
       b.awaitStarted();
-      assertTrue(b.output.toString().contains("seed nodes    " + A + ":" + clusterA), b.output.toString());
+      b.awaitOutput("seed nodes    " + A + ":" + clusterA);
       awaitReady(A, pa.orchestrator());
 
       StringWriter out = new StringWriter();
