@@ -164,7 +164,13 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
     ImageMemory.Lease[] lease = new ImageMemory.Lease[1];
     CompletionStage<Void> room = declaredBytes <= INLINE_CODEC_BYTES
         ? CompletableFuture.completedFuture(null)
-        : CompletableFuture.runAsync(() -> lease[0] = reserveBody(request, declaredBytes, encoding), codecExecutor);
+        : CompletableFuture.runAsync(() -> lease[0] = reserveBody(declaredBytes, encoding), codecExecutor)
+            // Refused unread: read and drop the whole body before answering. An answer sent while the
+            // client still sends makes the server close a socket with unread bytes, and the client may
+            // then see a reset instead of the answer.
+            .exceptionallyCompose(refused -> request.discardEntityBytes(materializer).completionStage()
+                .handle((done, error) -> (Void) null)
+                .thenCompose(done -> CompletableFuture.<Void>failedFuture(refused)));
     return room.thenCompose(ok -> request.entity().withSizeLimit(maxRequestBytes)
         .toStrict(readTimeout.toMillis(), maxRequestBytes, materializer))
         .thenCompose(strict -> {
@@ -184,13 +190,11 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
         });
   }
 
-  private ImageMemory.Lease reserveBody(HttpRequest request, long bytes, String encoding) {
+  private ImageMemory.Lease reserveBody(long bytes, String encoding) {
     long parsing = encoding.equals("identity") ? 3 * bytes : 3 * Math.min(maxRequestBytes, 10 * bytes);
     try {
       return memory.reserve(parsing, readTimeout);
     } catch (ImagingException e) {
-      // Refused unread: read and drop the body, so that the connection stays usable for the answer.
-      request.discardEntityBytes(materializer);
       metrics.refused(table.service(), "no_memory");
       throw Fault.memory(e.getMessage());
     }
