@@ -110,6 +110,8 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
   private final String[] slotMember;
   private final String selfMember;
   private final Set<String> unreachable = new HashSet<>();
+  /** Other members that are leaving the cluster: their slots are being handed off. */
+  private final Set<String> leaving = new HashSet<>();
   private final ArrayDeque<Job> queue = new ArrayDeque<>();
   private final Map<Long, Job> jobs = new HashMap<>();
   private long nextTicket = 1;
@@ -300,7 +302,7 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     for (int k = 0; k < slots; k++) {
       int i = (nextSlot + k) % slots;
       if (slotTicket[i] == 0 && slotCoolUntil[i] <= now
-          && (slotMember[i] == null || !unreachable.contains(slotMember[i]))) {
+          && (slotMember[i] == null || !unreachable.contains(slotMember[i]) && !leaving.contains(slotMember[i]))) {
         if (selfMember.equals(slotMember[i])) {
           nextSlot = (i + 1) % slots;
           return i;
@@ -478,10 +480,17 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
   }
 
   private Behavior<Command> onMembership(Membership m) {
-    if (m.event() instanceof ClusterEvent.MemberRemoved removed) {
-      String member = removed.member().address().toString();
+    String member = m.event().member().address().toString();
+    if ((m.event() instanceof ClusterEvent.MemberLeft || m.event() instanceof ClusterEvent.MemberExited)
+        && !selfMember.equals(member)) {
+      // A leaving node hands its slots off: an offer sent there now could be dropped with the hand-off.
+      // Its running jobs finish there (StageSlot.Stop waits for them); new jobs wait for the slots' new home,
+      // learnt from their next answer once the node is removed.
+      leaving.add(member);
+    } else if (m.event() instanceof ClusterEvent.MemberRemoved) {
       failJobsOn(member, "node " + member + " left the cluster");
       unreachable.remove(member);
+      leaving.remove(member);
       // Sharding moves the slots of a removed node; where they land is learnt from their next answer.
       for (int i = 0; i < slots; i++) {
         if (member.equals(slotMember[i])) {

@@ -142,8 +142,17 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
     return this;
   }
 
+  /** The slot holds a reservation for exactly this job attempt (run out or not). */
+  private boolean reservedFor(Work w) {
+    Reservation r = reserved;
+    return r != null && r.owner().equals(w.replyTo()) && r.ticket() == w.ticket() && r.attempt() == w.attempt();
+  }
+
   private Behavior<Command> onWork(Work w) {
-    if (current != null || stopping || reservedForOther(w.replyTo(), w.ticket(), w.attempt())) {
+    // Work comes only after this slot's Accepted. One that finds no reservation of its own was reserved on
+    // an earlier incarnation of the slot (moved by a rebalance or a leaving node), which gave the
+    // reservation back when it stopped: the sender has already put the job back in its queue.
+    if (current != null || stopping || !reservedFor(w)) {
       w.replyTo().tell(new Rejected(w.ticket(), w.attempt(), slotId, false));
       return this;
     }
@@ -177,6 +186,14 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
   }
 
   private Behavior<Command> onStop() {
+    Reservation r = reserved;
+    if (r != null) {
+      // Sharding hands the slot off (rebalance, or its node leaves). The Work for this reservation may
+      // already be on its way and would be dropped with the hand-off: give the reservation back, so that
+      // the sender offers the job again now instead of waiting for an answer that cannot come.
+      reserved = null;
+      r.owner().tell(new Rejected(r.ticket(), r.attempt(), slotId, false));
+    }
     if (current == null) {
       return Behaviors.stopped();
     }
