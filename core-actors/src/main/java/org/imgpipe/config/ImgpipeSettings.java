@@ -91,9 +91,19 @@ public final class ImgpipeSettings {
    * busy for another node is not offered work again for {@code busyBackoff}; a slot that did not answer
    * is avoided for {@code suspectCooldown}; a job waits up to {@code remoteAfter} for a slot on its own
    * node (when the node holds slots of the stage) before it is offered to another node's slot.
+   * {@code direct}: a stage's result stays on the node that made it and goes from there straight to the
+   * next stage's slot (else every result travels back to the sending node, the hub); {@code compact}:
+   * a decoded image crossing nodes travels losslessly compressed (else as raw pixels).
    */
   public record Delivery(Duration acceptTimeout, Duration busyBackoff, Duration suspectCooldown,
-      Duration remoteAfter) {}
+      Duration remoteAfter, boolean direct, boolean compact) {}
+
+  /**
+   * Poison jobs: a stage job is run again after the node running it was lost at most
+   * {@code retriesAfterNodeLoss} times; a job that costs one more node is failed and its image refused
+   * for {@code quarantine}.
+   */
+  public record Poison(int retriesAfterNodeLoss, Duration quarantine) {}
 
   private final Node node;
   private final Ports ports;
@@ -102,6 +112,7 @@ public final class ImgpipeSettings {
   private final Timeouts timeouts;
   private final Jobs jobs;
   private final Delivery delivery;
+  private final Poison poison;
   private final long imageMemoryBytes;
   private final long requestMemoryBytes;
   private final int imageThreads;
@@ -191,7 +202,9 @@ public final class ImgpipeSettings {
     Config d = c.getConfig("delivery");
     this.delivery = new Delivery(
         d.getDuration("accept-timeout"), d.getDuration("busy-backoff"), d.getDuration("suspect-cooldown"),
-        d.getDuration("remote-after"));
+        d.getDuration("remote-after"), d.getBoolean("direct"), d.getBoolean("compact"));
+    Config po = c.getConfig("poison");
+    this.poison = new Poison(po.getInt("retries-after-node-loss"), po.getDuration("quarantine"));
     // "off" (Akka's own word) or 0 means: one thread per core.
     String fixed = c.getString("image-dispatcher.thread-pool-executor.fixed-pool-size").trim();
     int threads = fixed.equalsIgnoreCase("off") ? 0 : Integer.parseInt(fixed);
@@ -209,6 +222,10 @@ public final class ImgpipeSettings {
         throw new IllegalArgumentException(
             "imgpipe.pools." + r.configName() + ": slots must be >= 1 and queue >= 0");
       }
+    }
+    if (poison.retriesAfterNodeLoss() < 0 || poison.quarantine().isNegative()) {
+      throw new IllegalArgumentException(
+          "imgpipe.poison: retries-after-node-loss and quarantine must not be negative");
     }
     if (timeouts.stageAttempts() < 1 || jobs.maxFinished() < 1 || jobs.retention().isNegative()) {
       throw new IllegalArgumentException(
@@ -255,6 +272,10 @@ public final class ImgpipeSettings {
 
   public Delivery delivery() {
     return delivery;
+  }
+
+  public Poison poison() {
+    return poison;
   }
 
   /** Bytes of heap the node's image work may hold at once (imgpipe.limits.image-memory, resolved). */

@@ -23,20 +23,22 @@ public final class Orchestration extends AbstractBehavior<Orchestration.Command>
   public record GetStatus(String processId, ActorRef<JobStatus> replyTo) implements Command {}
 
   public static Behavior<Command> create(Map<Stage, ActorRef<StagePool.Command>> pools,
-      ActorRef<JobLedger.Command> ledger, ImgpipeSettings settings) {
-    return Behaviors.setup(ctx -> new Orchestration(ctx, Map.copyOf(pools), ledger, settings));
+      ActorRef<JobLedger.Command> ledger, ImgpipeSettings settings, Quarantine quarantine) {
+    return Behaviors.setup(ctx -> new Orchestration(ctx, Map.copyOf(pools), ledger, settings, quarantine));
   }
 
   private final Map<Stage, ActorRef<StagePool.Command>> pools;
   private final ActorRef<JobLedger.Command> ledger;
   private final ImgpipeSettings settings;
+  private final Quarantine quarantine;
 
   private Orchestration(ActorContext<Command> ctx, Map<Stage, ActorRef<StagePool.Command>> pools,
-      ActorRef<JobLedger.Command> ledger, ImgpipeSettings settings) {
+      ActorRef<JobLedger.Command> ledger, ImgpipeSettings settings, Quarantine quarantine) {
     super(ctx);
     this.pools = pools;
     this.ledger = ledger;
     this.settings = settings;
+    this.quarantine = quarantine;
   }
 
   @Override
@@ -49,7 +51,7 @@ public final class Orchestration extends AbstractBehavior<Orchestration.Command>
 
   private Behavior<Command> onProcess(Process p) {
     String processId = UUID.randomUUID().toString();
-    getContext().spawn(Orchestrator.create(processId, p, pools, ledger, settings), "process-" + processId);
+    getContext().spawn(Orchestrator.create(processId, p, pools, ledger, settings, quarantine), "process-" + processId);
     return this;
   }
 

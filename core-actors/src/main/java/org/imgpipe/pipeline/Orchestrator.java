@@ -21,6 +21,12 @@ import org.imgpipe.config.ImgpipeSettings.Role;
  * through the Resize, Filter (once per filter, in order), Watermark and Format pools one after another,
  * keeps the image decoded between stages, reports every state to the job ledger, answers once and stops.
  * The request's deadline (conf, or timeout_ms if shorter) bounds the whole run.
+ *
+ * <p>With {@code imgpipe.delivery.direct} a stage's decoded result stays on the node whose slot made it
+ * and this actor only gets a reference ({@link ImagePayload.Held}), which it passes to the next stage's
+ * pool and releases once that stage is done. If a node holding the image is lost, the run starts again
+ * from the client's bytes (at most {@link #MAX_RESTARTS} times, within the deadline); a stage that lost
+ * its node more often than {@code imgpipe.poison} allows fails the request and quarantines its image.
  */
 final class Orchestrator extends AbstractBehavior<Orchestrator.Command> {
 
@@ -30,13 +36,17 @@ final class Orchestrator extends AbstractBehavior<Orchestrator.Command> {
 
   private enum Deadline implements Command { INSTANCE }
 
-  /** One planned stage call. */
-  private record Step(Stage stage, StageJob job, String hostKey, String status, String failPrefix) {}
+  /** One planned stage call; {@code hold}: its decoded result may stay where it was made. */
+  private record Step(Stage stage, StageJob job, String hostKey, String status, String failPrefix, boolean hold) {}
+
+  /** Runs started again from the client's bytes after a node holding the image was lost. */
+  static final int MAX_RESTARTS = 3;
 
   static Behavior<Command> create(String processId, Orchestration.Process request,
-      Map<Stage, ActorRef<StagePool.Command>> pools, ActorRef<JobLedger.Command> ledger, ImgpipeSettings settings) {
+      Map<Stage, ActorRef<StagePool.Command>> pools, ActorRef<JobLedger.Command> ledger, ImgpipeSettings settings,
+      Quarantine quarantine) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      Orchestrator o = new Orchestrator(ctx, timers, processId, request, pools, ledger, settings);
+      Orchestrator o = new Orchestrator(ctx, timers, processId, request, pools, ledger, settings, quarantine);
       // A request refused before its first stage has been answered already.
       return o.finished ? Behaviors.stopped() : o;
     }));
@@ -46,6 +56,11 @@ final class Orchestrator extends AbstractBehavior<Orchestrator.Command> {
   private final Orchestration.Process request;
   private final Map<Stage, ActorRef<StagePool.Command>> pools;
   private final ActorRef<JobLedger.Command> ledger;
+  private final Quarantine quarantine;
+  private final int retriesAfterNodeLoss;
+  /** Per step: how often a node was lost while running it, over every run of this request. */
+  private int[] nodeLosses;
+  private int restarts;
   private final String self;
   private final ActorRef<StageResult> stageReplies;
   private final List<Step> steps;
@@ -63,8 +78,10 @@ final class Orchestrator extends AbstractBehavior<Orchestrator.Command> {
 
   private Orchestrator(ActorContext<Command> ctx, TimerScheduler<Command> timers, String processId,
       Orchestration.Process request, Map<Stage, ActorRef<StagePool.Command>> pools,
-      ActorRef<JobLedger.Command> ledger, ImgpipeSettings settings) {
+      ActorRef<JobLedger.Command> ledger, ImgpipeSettings settings, Quarantine quarantine) {
     super(ctx);
+    this.quarantine = quarantine;
+    this.retriesAfterNodeLoss = settings.poison().retriesAfterNodeLoss();
     this.processId = processId;
     this.request = request;
     this.pools = pools;
@@ -77,7 +94,8 @@ final class Orchestrator extends AbstractBehavior<Orchestrator.Command> {
         ? Duration.ofMillis(o.timeoutMs()) : conf;
     this.deadlineNanos = startNanos + timeout.toNanos();
     this.image = new ImagePayload.Encoded(request.image() == null ? new byte[0] : request.image());
-    this.steps = plan(o);
+    this.steps = plan(o, settings.delivery().direct());
+    this.nodeLosses = new int[steps.size()];
 
     ctx.getLog().info("[Orchestrator] Processing {} (process_id={}, {} stages, deadline {} ms)",
         request.filename(), processId, steps.size(), timeout.toMillis());
@@ -90,6 +108,11 @@ final class Orchestrator extends AbstractBehavior<Orchestrator.Command> {
     if (o.addWatermark() && o.watermarkText().length() > limits.maxWatermarkTextChars()) {
       fail("watermark text too long: " + o.watermarkText().length() + " characters (at most "
           + limits.maxWatermarkTextChars() + ")", null);
+      return;
+    }
+    String refused = quarantine == null ? null : quarantine.refusal(request.image());
+    if (refused != null) {
+      fail(refused, null);
       return;
     }
     if (!o.resizeEnabled()) {
@@ -106,25 +129,26 @@ final class Orchestrator extends AbstractBehavior<Orchestrator.Command> {
     submitNext();
   }
 
-  private static List<Step> plan(ProcessOptions o) {
+  private static List<Step> plan(ProcessOptions o, boolean direct) {
     List<Step> steps = new ArrayList<>();
+    // Every stage before Format hands a decoded image on; Format's answer is the encoded result.
     if (o.resizeEnabled()) {
       steps.add(new Step(Stage.RESIZE, new StageJob.Resize(o.targetWidth(), o.targetHeight(),
-          o.maintainAspectRatio(), false), "Resize", JobStatus.RESIZING, "Resize failed: "));
+          o.maintainAspectRatio(), false), "Resize", JobStatus.RESIZING, "Resize failed: ", direct));
     }
     for (int i = 0; i < o.filters().size(); i++) {
       String name = o.filters().get(i);
       steps.add(new Step(Stage.FILTER,
           new StageJob.Filter(List.of(new StageJob.FilterStep(name, o.filterIntensity())), false),
-          "Filter-" + (i + 1) + " (" + name + ")", JobStatus.FILTERING, "Filter " + name + " failed: "));
+          "Filter-" + (i + 1) + " (" + name + ")", JobStatus.FILTERING, "Filter " + name + " failed: ", direct));
     }
     if (o.addWatermark()) {
       steps.add(new Step(Stage.WATERMARK, new StageJob.TextWatermark(o.watermarkText(), o.watermarkPosition(),
           o.watermarkFontSize(), o.watermarkColor(), o.watermarkOpacity(), false),
-          "Watermark", JobStatus.WATERMARKING, "Watermark failed: "));
+          "Watermark", JobStatus.WATERMARKING, "Watermark failed: ", direct));
     }
     steps.add(new Step(Stage.FORMAT, new StageJob.Format(o.outputFormat(), o.effectiveQuality()),
-        "Format", JobStatus.FORMATTING, "Format failed: "));
+        "Format", JobStatus.FORMATTING, "Format failed: ", false));
     return steps;
   }
 
@@ -141,7 +165,8 @@ final class Orchestrator extends AbstractBehavior<Orchestrator.Command> {
     Step step = steps.get(next);
     report(step.status(), step.hostKey());
     Duration remaining = Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
-    pools.get(step.stage()).tell(new StagePool.Submit(step.job(), image, stageReplies, remaining));
+    pools.get(step.stage()).tell(new StagePool.Submit(step.job(), image, stageReplies, remaining, step.hold(),
+        nodeLosses[next]));
   }
 
   private Behavior<Command> onStageDone(StageDone d) {
@@ -156,6 +181,32 @@ final class Orchestrator extends AbstractBehavior<Orchestrator.Command> {
     if (r.ok() || r.workMillis() > 0) {
       addTime(step.stage(), r.workMillis());
     }
+    if (r.status() == StageResult.Status.NODE_LOST) {
+      nodeLosses[next]++;
+    }
+    if (r.status() == StageResult.Status.POISON || r.status() == StageResult.Status.NODE_LOST
+        && nodeLosses[next] > retriesAfterNodeLoss) {
+      String message = r.status() == StageResult.Status.POISON ? r.message()
+          : "nodes were lost " + nodeLosses[next] + " times while working on this image (last: " + r.message()
+              + "); it is refused as a suspected poison input";
+      if (quarantine != null) {
+        quarantine.add(request.image(), step.hostKey() + " lost " + Math.max(nodeLosses[next], 1) + " nodes on it");
+      }
+      fail(step.failPrefix() + message, step);
+      return Behaviors.stopped();
+    }
+    if ((r.status() == StageResult.Status.INPUT_LOST || r.status() == StageResult.Status.NODE_LOST)
+        && restarts < MAX_RESTARTS) {
+      // The node holding the image is gone: start again from the client's bytes.
+      restarts++;
+      getContext().getLog().warn("[Orchestrator] {} during {}: starting again from the client's image ({}/{})",
+          r.message(), step.hostKey(), restarts, MAX_RESTARTS);
+      releaseHeld();
+      image = new ImagePayload.Encoded(request.image() == null ? new byte[0] : request.image());
+      next = 0;
+      submitNext();
+      return this;
+    }
     if (!r.ok()) {
       String message = r.status() == StageResult.Status.BUSY ? r.message() : step.failPrefix() + r.message();
       fail(message, step);
@@ -163,6 +214,8 @@ final class Orchestrator extends AbstractBehavior<Orchestrator.Command> {
     }
     getContext().getLog().info("   {} done on {} in {} ms ({}x{})", step.hostKey(), r.node(), r.workMillis(),
         r.width(), r.height());
+    // The stage's input is no longer needed where it was held.
+    releaseHeld();
     image = r.image();
     next++;
     if (next < steps.size()) {
@@ -193,7 +246,15 @@ final class Orchestrator extends AbstractBehavior<Orchestrator.Command> {
     return Behaviors.stopped();
   }
 
+  /** Tells the node holding the current image, if another node holds it, that it may drop it. */
+  private void releaseHeld() {
+    if (image instanceof ImagePayload.Held h) {
+      h.outputs().tell(new StageOutputs.Release(h.key()));
+    }
+  }
+
   private Behavior<Command> onPostStop() {
+    releaseHeld();
     if (!finished) {
       finished = true;
       ledger.tell(new JobLedger.Update(new JobStatus(processId, JobStatus.FAILED, progress(), "stopped",

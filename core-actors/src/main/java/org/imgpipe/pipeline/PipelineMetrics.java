@@ -18,6 +18,7 @@ import java.util.function.ToDoubleFunction;
  * imgpipe_stage_queue_depth{stage}, imgpipe.stage.busy.rejections → imgpipe_stage_busy_rejections_total{stage},
  * imgpipe.stage.work → imgpipe_stage_work_seconds{stage} (histogram), imgpipe.stage.retries →
  * imgpipe_stage_retries_total{stage}, imgpipe.stage.reoffers → imgpipe_stage_reoffers_total{stage},
+ * imgpipe.stage.poison → imgpipe_stage_poison_total{stage}, imgpipe.held.images → imgpipe_held_images_bytes,
  * imgpipe.cluster.members → imgpipe_cluster_members{status}, imgpipe.image.memory.used / .budget →
  * imgpipe_image_memory_used_bytes / imgpipe_image_memory_budget_bytes, imgpipe.image.memory.waits →
  * imgpipe_image_memory_waits_total.
@@ -29,6 +30,7 @@ public final class PipelineMetrics {
   private final Map<Stage, Counter> busy = new EnumMap<>(Stage.class);
   private final Map<Stage, Counter> retries = new EnumMap<>(Stage.class);
   private final Map<Stage, Counter> reoffers = new EnumMap<>(Stage.class);
+  private final Map<Stage, Counter> poison = new EnumMap<>(Stage.class);
   private final Map<Stage, Timer> work = new EnumMap<>(Stage.class);
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
 
@@ -46,6 +48,9 @@ public final class PipelineMetrics {
           .tag("stage", s.key()).register(registry));
       reoffers.put(s, Counter.builder("imgpipe.stage.reoffers")
           .description("Jobs offered again because no slot took the offer in time (nothing had run)")
+          .tag("stage", s.key()).register(registry));
+      poison.put(s, Counter.builder("imgpipe.stage.poison")
+          .description("Jobs failed as suspected poison inputs: nodes were lost more often than allowed while running them")
           .tag("stage", s.key()).register(registry));
       work.put(s, Timer.builder("imgpipe.stage.work")
           .description("Image work time of one job on a slot of this node").tag("stage", s.key())
@@ -84,6 +89,20 @@ public final class PipelineMetrics {
 
   void reoffer(Stage stage) {
     reoffers.get(stage).increment();
+  }
+
+  void poison(Stage stage) {
+    poison.get(stage).increment();
+  }
+
+  public double poisonJobs(Stage stage) {
+    return poison.get(stage).count();
+  }
+
+  /** Registers imgpipe_held_images_bytes: decoded stage outputs this node holds for the next stage. */
+  void heldImages(java.util.concurrent.atomic.AtomicLong bytes) {
+    Gauge.builder("imgpipe.held.images", bytes, java.util.concurrent.atomic.AtomicLong::get).baseUnit("bytes")
+        .description("Decoded stage outputs held on this node until the next stage takes them").register(registry);
   }
 
   void recordWork(Stage stage, long millis) {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import org.imgpipe.config.ImgpipeSettings;
 
 /**
@@ -37,10 +38,13 @@ public final class PipelineNode {
   private final ActorRef<Orchestration.Command> orchestration;
   private final ActorRef<JobLedger.Command> ledger;
   private final PipelineMetrics metrics;
+  private final Quarantine quarantine;
 
   private PipelineNode(ActorSystem<?> system, Map<Stage, ActorRef<StagePool.Command>> pools,
-      ActorRef<Orchestration.Command> orchestration, ActorRef<JobLedger.Command> ledger, PipelineMetrics metrics) {
+      ActorRef<Orchestration.Command> orchestration, ActorRef<JobLedger.Command> ledger, PipelineMetrics metrics,
+      Quarantine quarantine) {
     this.system = system;
+    this.quarantine = quarantine;
     this.pools = pools;
     this.orchestration = orchestration;
     this.ledger = ledger;
@@ -57,25 +61,33 @@ public final class PipelineNode {
     PipelineMetrics metrics = new PipelineMetrics(registry);
     metrics.imageMemory(work.memory());
     Executor imageExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig(IMAGE_DISPATCHER));
+    AtomicLong heldBytes = new AtomicLong();
+    metrics.heldImages(heldBytes);
+    // Outputs are kept a little past the longest request, then dropped even if no one released them.
+    ActorRef<StageOutputs.Command> outputs = system.systemActorOf(
+        StageOutputs.create(settings.timeouts().request().plusSeconds(10), heldBytes), "imgpipe-outputs",
+        Props.empty());
+    Quarantine quarantine = new Quarantine(settings.poison().quarantine(), registry);
+    system.systemActorOf(quarantine.listener(), "imgpipe-quarantine", Props.empty());
     ClusterSharding sharding = ClusterSharding.get(system);
     for (Stage stage : Stage.values()) {
       // On a node without the stage's role this starts a proxy only: no slot is ever placed here.
       sharding.init(Entity.of(StageSlot.typeKey(stage),
               ctx -> StageSlot.create(ctx.getEntityId(), work, imageExecutor, metrics,
-                  settings.delivery().acceptTimeout()))
+                  settings.delivery().acceptTimeout(), outputs))
           .withRole(stage.key())
           .withMessageExtractor(StageSlot.extractor())
           .withStopMessage(StageSlot.Stop.INSTANCE));
     }
     Map<Stage, ActorRef<StagePool.Command>> pools = new EnumMap<>(Stage.class);
     for (Stage stage : Stage.values()) {
-      pools.put(stage, system.systemActorOf(StagePool.create(stage, settings, metrics), "imgpipe-pool-" + stage.key(),
-          Props.empty()));
+      pools.put(stage, system.systemActorOf(StagePool.create(stage, settings, metrics, quarantine),
+          "imgpipe-pool-" + stage.key(), Props.empty()));
     }
     ActorRef<JobLedger.Command> ledger = system.systemActorOf(JobLedger.create(settings), "imgpipe-jobs",
         Props.empty());
     ActorRef<Orchestration.Command> orchestration = system.systemActorOf(
-        Orchestration.create(pools, ledger, settings), "imgpipe-orchestration", Props.empty());
+        Orchestration.create(pools, ledger, settings, quarantine), "imgpipe-orchestration", Props.empty());
 
     Cluster cluster = Cluster.get(system);
     List<String> statuses = new ArrayList<>();
@@ -84,7 +96,7 @@ public final class PipelineNode {
     }
     metrics.clusterMembers(statuses, status -> countMembers(cluster, status));
     join(system, settings);
-    return new PipelineNode(system, Map.copyOf(pools), orchestration, ledger, metrics);
+    return new PipelineNode(system, Map.copyOf(pools), orchestration, ledger, metrics, quarantine);
   }
 
   private static void join(ActorSystem<?> system, ImgpipeSettings settings) {
@@ -132,6 +144,11 @@ public final class PipelineNode {
 
   public PipelineMetrics metrics() {
     return metrics;
+  }
+
+  /** The images this node refuses as suspected poison inputs. */
+  public Quarantine quarantine() {
+    return quarantine;
   }
 
   /**

@@ -5,10 +5,14 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.javadsl.Adapter;
 import akka.serialization.SerializerWithStringManifest;
+import com.typesafe.config.Config;
 import java.io.NotSerializableException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,30 +20,83 @@ import org.imgpipe.imaging.ImageFormat;
 import org.imgpipe.imaging.Raster;
 
 /**
- * Binary serializer of every pipeline message that crosses nodes. Images travel as raw pixels (3 bytes
- * per pixel without alpha, 4 with) or as their encoded bytes, copied once into the output array: for
- * multi-megabyte payloads this is several times faster and smaller than Jackson CBOR, which writes an
- * int[] as one CBOR item per pixel (docs/cluster-transport.md has the measurements).
+ * Binary serializer of every pipeline message that crosses nodes. A decoded image travels compressed
+ * losslessly ({@link CompactRaster}) when that makes it smaller, else as raw pixels (3 bytes a pixel
+ * without alpha, 4 with); encoded bytes are copied as they are. Every message starts with a format
+ * version byte, and the reader checks every length and size against the bytes left and the node's pixel
+ * limit before it allocates, so a corrupt or hostile frame is refused, never trusted
+ * (docs/cluster-transport.md has the measurements).
  */
 public final class PipelineSerializer extends SerializerWithStringManifest {
 
-  /** Marker of the messages this serializer is bound to in reference.conf. */
+  /** Marker of the messages this serializer is bound to in imgpipe-akka.conf. */
   public interface Wire {}
 
   public static final int IDENTIFIER = 734_001;
 
-  private static final String RESERVE = "V";
-  private static final String WORK = "W";
-  private static final String ACCEPTED = "A";
-  private static final String REJECTED = "R";
-  private static final String DONE = "D";
-  private static final String LOOKUP = "L";
-  private static final String FOUND = "F";
+  /** The wire format's version, the first byte of every message; readers refuse any other. */
+  static final int VERSION = 1;
+
+  /** Every message type this serializer writes, with its manifest. */
+  private enum Kind {
+    RESERVE("V", StageSlot.Reserve.class),
+    WORK("W", StageSlot.Work.class),
+    ACCEPTED("A", StageSlot.Accepted.class),
+    REJECTED("R", StageSlot.Rejected.class),
+    STARTED("S", StageSlot.Started.class),
+    DONE("D", StageSlot.Done.class),
+    FORWARD("O", StageOutputs.Forward.class),
+    RELEASE("E", StageOutputs.Release.class),
+    MISSING("M", StageOutputs.Missing.class),
+    LOOKUP("L", JobLedger.Lookup.class),
+    FOUND("F", JobLedger.Found.class),
+    QUARANTINE("Q", Quarantine.Announce.class);
+
+    final String manifest;
+    final Class<?> type;
+
+    Kind(String manifest, Class<?> type) {
+      this.manifest = manifest;
+      this.type = type;
+    }
+
+    private static final Map<Class<?>, Kind> BY_TYPE = new HashMap<>();
+    private static final Map<String, Kind> BY_MANIFEST = new HashMap<>();
+
+    static {
+      for (Kind k : values()) {
+        BY_TYPE.put(k.type, k);
+        BY_MANIFEST.put(k.manifest, k);
+      }
+    }
+  }
+
+  /** Tags of the image forms inside a message. */
+  private static final int NO_IMAGE = 0;
+  private static final int ENCODED = 1;
+  private static final int RASTER = 2;
+  private static final int HELD = 3;
+  private static final int COMPACT_RASTER = 4;
+
+  /** Tags of the stage jobs. */
+  private static final int RESIZE = 1;
+  private static final int THUMBNAIL = 2;
+  private static final int FILTER = 3;
+  private static final int TEXT_WATERMARK = 4;
+  private static final int LOGO_WATERMARK = 5;
+  private static final int FORMAT = 6;
 
   private final ActorRefResolver resolver;
+  private final boolean compact;
+  private final long maxPixels;
 
   public PipelineSerializer(ExtendedActorSystem system) {
     this.resolver = ActorRefResolver.get(Adapter.toTyped(system));
+    Config c = system.settings().config();
+    this.compact = !c.hasPath("imgpipe.delivery.compact") || c.getBoolean("imgpipe.delivery.compact");
+    this.maxPixels = c.hasPath("imgpipe.limits.max-decoded-pixels")
+        ? Math.max(c.getLong("imgpipe.limits.max-decoded-pixels"), c.getLong("imgpipe.limits.max-output-pixels"))
+        : 50_000_000L;
   }
 
   @Override
@@ -47,128 +104,190 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
     return IDENTIFIER;
   }
 
+  private static Kind kindOf(Object o) {
+    Kind k = Kind.BY_TYPE.get(o.getClass());
+    if (k == null) {
+      throw new IllegalArgumentException("PipelineSerializer cannot serialize " + o.getClass().getName());
+    }
+    return k;
+  }
+
   @Override
   public String manifest(Object o) {
-    if (o instanceof StageSlot.Reserve) {
-      return RESERVE;
-    } else if (o instanceof StageSlot.Work) {
-      return WORK;
-    } else if (o instanceof StageSlot.Accepted) {
-      return ACCEPTED;
-    } else if (o instanceof StageSlot.Rejected) {
-      return REJECTED;
-    } else if (o instanceof StageSlot.Done) {
-      return DONE;
-    } else if (o instanceof JobLedger.Lookup) {
-      return LOOKUP;
-    } else if (o instanceof JobLedger.Found) {
-      return FOUND;
-    }
-    throw new IllegalArgumentException("PipelineSerializer cannot serialize " + o.getClass().getName());
+    return kindOf(o).manifest;
   }
 
   @Override
   public byte[] toBinary(Object o) {
-    Out out = new Out();
-    // Two passes: the first only counts bytes, so the second writes into one exactly sized array.
-    write(o, out);
-    out.allocate();
-    write(o, out);
-    return out.buf.array();
-  }
-
-  private void write(Object o, Out out) {
-    if (o instanceof StageSlot.Reserve r) {
-      out.putLong(r.ticket());
-      out.putInt(r.attempt());
-      out.putString(resolver.toSerializationFormat(r.replyTo()));
-    } else if (o instanceof StageSlot.Work w) {
-      out.putLong(w.ticket());
-      out.putInt(w.attempt());
-      writeJob(w.job(), out);
-      writePayload(w.input(), out);
-      out.putLong(w.remainingMillis());
-      out.putString(resolver.toSerializationFormat(w.replyTo()));
-    } else if (o instanceof StageSlot.Accepted a) {
-      out.putLong(a.ticket());
-      out.putInt(a.attempt());
-      out.putString(a.slotId());
-      out.putString(a.member());
-    } else if (o instanceof StageSlot.Rejected r) {
-      out.putLong(r.ticket());
-      out.putInt(r.attempt());
-      out.putString(r.slotId());
-      out.putBoolean(r.expired());
-    } else if (o instanceof StageSlot.Done d) {
-      out.putLong(d.ticket());
-      out.putInt(d.attempt());
-      out.putString(d.slotId());
-      writeResult(d.result(), out);
-    } else if (o instanceof JobLedger.Lookup l) {
-      out.putString(l.processId());
-      out.putString(resolver.toSerializationFormat(l.replyTo()));
-    } else if (o instanceof JobLedger.Found f) {
-      writeStatus(f.status(), out);
-    } else {
-      throw new IllegalArgumentException("PipelineSerializer cannot serialize " + o.getClass().getName());
+    Kind kind = kindOf(o);
+    Out out = new Out(256 + imageBytesHint(o));
+    out.putByte(VERSION);
+    switch (kind) {
+      case RESERVE -> {
+        StageSlot.Reserve r = (StageSlot.Reserve) o;
+        out.putLong(r.ticket());
+        out.putInt(r.attempt());
+        putRef(out, r.replyTo());
+      }
+      case WORK -> {
+        StageSlot.Work w = (StageSlot.Work) o;
+        out.putLong(w.ticket());
+        out.putInt(w.attempt());
+        writeJob(w.job(), out);
+        writePayload(w.input(), out);
+        out.putLong(w.remainingMillis());
+        out.putBoolean(w.hold());
+        out.putBoolean(w.fromOutputs());
+        out.putBoolean(w.suspect());
+        putRef(out, w.replyTo());
+      }
+      case ACCEPTED -> {
+        StageSlot.Accepted a = (StageSlot.Accepted) o;
+        out.putLong(a.ticket());
+        out.putInt(a.attempt());
+        out.putString(a.slotId());
+        out.putString(a.member());
+      }
+      case REJECTED -> {
+        StageSlot.Rejected r = (StageSlot.Rejected) o;
+        out.putLong(r.ticket());
+        out.putInt(r.attempt());
+        out.putString(r.slotId());
+        out.putBoolean(r.expired());
+      }
+      case STARTED -> {
+        StageSlot.Started s = (StageSlot.Started) o;
+        out.putLong(s.ticket());
+        out.putInt(s.attempt());
+        out.putString(s.slotId());
+      }
+      case DONE -> {
+        StageSlot.Done d = (StageSlot.Done) o;
+        out.putLong(d.ticket());
+        out.putInt(d.attempt());
+        out.putString(d.slotId());
+        writeResult(d.result(), out);
+      }
+      case FORWARD -> {
+        StageOutputs.Forward f = (StageOutputs.Forward) o;
+        out.putString(f.key());
+        out.putString(f.slotId());
+        out.putLong(f.ticket());
+        out.putInt(f.attempt());
+        writeJob(f.job(), out);
+        out.putLong(f.remainingMillis());
+        out.putBoolean(f.hold());
+        out.putBoolean(f.suspect());
+        putRef(out, f.replyTo());
+      }
+      case RELEASE -> out.putString(((StageOutputs.Release) o).key());
+      case MISSING -> {
+        StageOutputs.Missing m = (StageOutputs.Missing) o;
+        out.putLong(m.ticket());
+        out.putInt(m.attempt());
+        out.putString(m.key());
+      }
+      case LOOKUP -> {
+        JobLedger.Lookup l = (JobLedger.Lookup) o;
+        out.putString(l.processId());
+        putRef(out, l.replyTo());
+      }
+      case FOUND -> writeStatus(((JobLedger.Found) o).status(), out);
+      case QUARANTINE -> {
+        Quarantine.Announce a = (Quarantine.Announce) o;
+        out.putString(a.digest());
+        out.putLong(a.millis());
+        out.putString(a.reason());
+      }
     }
+    return out.bytes();
   }
 
   @Override
   public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
+    Kind kind = Kind.BY_MANIFEST.get(manifest);
+    if (kind == null) {
+      throw new NotSerializableException("unknown pipeline manifest '" + manifest + "'");
+    }
     In in = new In(ByteBuffer.wrap(bytes));
     try {
-      switch (manifest) {
-        case RESERVE: {
-          long ticket = in.getLong();
-          int attempt = in.getInt();
-          ActorRef<StageSlot.Reply> replyTo = resolver.resolveActorRef(in.getString());
-          return new StageSlot.Reserve(ticket, attempt, replyTo);
-        }
-        case WORK: {
-          long ticket = in.getLong();
-          int attempt = in.getInt();
-          StageJob job = readJob(in);
-          ImagePayload payload = readPayload(in);
-          long remaining = in.getLong();
-          ActorRef<StageSlot.Reply> replyTo = resolver.resolveActorRef(in.getString());
-          return new StageSlot.Work(ticket, attempt, job, payload, remaining, replyTo);
-        }
-        case ACCEPTED:
-          return new StageSlot.Accepted(in.getLong(), in.getInt(), in.getString(), in.getString());
-        case REJECTED:
-          return new StageSlot.Rejected(in.getLong(), in.getInt(), in.getString(), in.getBoolean());
-        case DONE:
-          return new StageSlot.Done(in.getLong(), in.getInt(), in.getString(), readResult(in));
-        case LOOKUP: {
-          String id = in.getString();
-          ActorRef<JobLedger.Found> replyTo = resolver.resolveActorRef(in.getString());
-          return new JobLedger.Lookup(id, replyTo);
-        }
-        case FOUND:
-          return new JobLedger.Found(readStatus(in));
-        default:
-          throw new NotSerializableException("unknown pipeline manifest '" + manifest + "'");
+      int version = in.getByte();
+      if (version != VERSION) {
+        throw new NotSerializableException("pipeline message '" + manifest + "' has format version " + version
+            + ", this node reads version " + VERSION + " (nodes of different imgpipe versions in one cluster?)");
       }
+      Object message = read(kind, in);
+      if (in.remaining() != 0) {
+        throw new IllegalArgumentException(in.remaining() + " bytes left over");
+      }
+      return message;
     } catch (RuntimeException e) {
       throw new NotSerializableException("corrupt pipeline message '" + manifest + "': " + e.getMessage());
     }
+  }
+
+  private Object read(Kind kind, In in) {
+    return switch (kind) {
+      case RESERVE -> new StageSlot.Reserve(in.getLong(), in.getInt(), getRef(in));
+      case WORK -> {
+        long ticket = in.getLong();
+        int attempt = in.getInt();
+        StageJob job = readJob(in);
+        ImagePayload payload = readPayload(in);
+        yield new StageSlot.Work(ticket, attempt, job, payload, in.getLong(), in.getBoolean(), in.getBoolean(),
+            in.getBoolean(), getRef(in));
+      }
+      case ACCEPTED -> new StageSlot.Accepted(in.getLong(), in.getInt(), in.getString(), in.getString());
+      case REJECTED -> new StageSlot.Rejected(in.getLong(), in.getInt(), in.getString(), in.getBoolean());
+      case STARTED -> new StageSlot.Started(in.getLong(), in.getInt(), in.getString());
+      case DONE -> new StageSlot.Done(in.getLong(), in.getInt(), in.getString(), readResult(in));
+      case FORWARD -> new StageOutputs.Forward(in.getString(), in.getString(), in.getLong(), in.getInt(), readJob(in),
+          in.getLong(), in.getBoolean(), in.getBoolean(), getRef(in));
+      case RELEASE -> new StageOutputs.Release(in.getString());
+      case MISSING -> new StageOutputs.Missing(in.getLong(), in.getInt(), in.getString());
+      case LOOKUP -> new JobLedger.Lookup(in.getString(), getRef(in));
+      case FOUND -> new JobLedger.Found(readStatus(in));
+      case QUARANTINE -> new Quarantine.Announce(in.getString(), in.getLong(), in.getString());
+    };
+  }
+
+  private void putRef(Out out, ActorRef<?> ref) {
+    out.putString(resolver.toSerializationFormat(ref));
+  }
+
+  private <T> ActorRef<T> getRef(In in) {
+    String path = in.getString();
+    if (path == null || path.isEmpty()) {
+      throw new IllegalArgumentException("missing actor reference");
+    }
+    return resolver.resolveActorRef(path);
+  }
+
+  /** Raw size of the image a message carries, to size the output buffer once. */
+  private static int imageBytesHint(Object o) {
+    ImagePayload p = o instanceof StageSlot.Work w ? w.input()
+        : o instanceof StageSlot.Done d ? d.result().image() : null;
+    long n = p == null ? 0 : p.sizeBytes();
+    if (o instanceof StageSlot.Work w && w.job() instanceof StageJob.LogoWatermark l && l.logo() != null) {
+      n += l.logo().length;
+    }
+    return (int) Math.min(n, Integer.MAX_VALUE - 1024);
   }
 
   // ---- stage jobs
 
   private static void writeJob(StageJob job, Out out) {
     if (job instanceof StageJob.Resize r) {
-      out.putByte(1);
+      out.putByte(RESIZE);
       out.putInt(r.targetWidth());
       out.putInt(r.targetHeight());
       out.putBoolean(r.keepAspect());
       out.putBoolean(r.encode());
     } else if (job instanceof StageJob.Thumbnail t) {
-      out.putByte(2);
+      out.putByte(THUMBNAIL);
       out.putInt(t.size());
     } else if (job instanceof StageJob.Filter f) {
-      out.putByte(3);
+      out.putByte(FILTER);
       out.putInt(f.steps().size());
       for (StageJob.FilterStep s : f.steps()) {
         out.putString(s.name());
@@ -176,7 +295,7 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
       }
       out.putBoolean(f.encode());
     } else if (job instanceof StageJob.TextWatermark w) {
-      out.putByte(4);
+      out.putByte(TEXT_WATERMARK);
       out.putString(w.text());
       out.putString(w.position());
       out.putInt(w.fontSize());
@@ -184,13 +303,13 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
       out.putDouble(w.opacity());
       out.putBoolean(w.encode());
     } else if (job instanceof StageJob.LogoWatermark l) {
-      out.putByte(5);
+      out.putByte(LOGO_WATERMARK);
       out.putBytes(l.logo());
       out.putString(l.position());
       out.putDouble(l.scale());
       out.putDouble(l.opacity());
     } else if (job instanceof StageJob.Format f) {
-      out.putByte(6);
+      out.putByte(FORMAT);
       out.putString(f.format());
       out.putInt(f.quality());
     } else {
@@ -199,79 +318,115 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
   }
 
   private static StageJob readJob(In in) {
-    byte tag = in.getByte();
-    switch (tag) {
-      case 1:
-        return new StageJob.Resize(in.getInt(), in.getInt(), in.getBoolean(), in.getBoolean());
-      case 2:
-        return new StageJob.Thumbnail(in.getInt());
-      case 3: {
-        int n = in.getInt();
+    int tag = in.getByte();
+    return switch (tag) {
+      case RESIZE -> new StageJob.Resize(in.getInt(), in.getInt(), in.getBoolean(), in.getBoolean());
+      case THUMBNAIL -> new StageJob.Thumbnail(in.getInt());
+      case FILTER -> {
+        int n = in.getCount(12);
         List<StageJob.FilterStep> steps = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
           steps.add(new StageJob.FilterStep(in.getString(), in.getDouble()));
         }
-        return new StageJob.Filter(steps, in.getBoolean());
+        yield new StageJob.Filter(steps, in.getBoolean());
       }
-      case 4:
-        return new StageJob.TextWatermark(in.getString(), in.getString(), in.getInt(), in.getString(), in.getDouble(),
-            in.getBoolean());
-      case 5:
-        return new StageJob.LogoWatermark(in.getBytes(), in.getString(), in.getDouble(), in.getDouble());
-      case 6:
-        return new StageJob.Format(in.getString(), in.getInt());
-      default:
-        throw new IllegalArgumentException("unknown stage job tag " + tag);
-    }
+      case TEXT_WATERMARK -> new StageJob.TextWatermark(in.getString(), in.getString(), in.getInt(), in.getString(),
+          in.getDouble(), in.getBoolean());
+      case LOGO_WATERMARK -> new StageJob.LogoWatermark(in.getBytes(), in.getString(), in.getDouble(), in.getDouble());
+      case FORMAT -> new StageJob.Format(in.getString(), in.getInt());
+      default -> throw new IllegalArgumentException("unknown stage job tag " + tag);
+    };
   }
 
   // ---- images
 
-  static void writePayload(ImagePayload p, Out out) {
+  private void writePayload(ImagePayload p, Out out) {
     if (p == null) {
-      out.putByte(0);
+      out.putByte(NO_IMAGE);
     } else if (p instanceof ImagePayload.Encoded e) {
-      out.putByte(1);
+      out.putByte(ENCODED);
       out.putBytes(e.bytes());
     } else if (p instanceof ImagePayload.Decoded d) {
       Raster r = d.raster();
-      out.putByte(2);
+      byte[] packed = compact ? CompactRaster.compress(r) : null;
+      out.putByte(packed != null ? COMPACT_RASTER : RASTER);
       out.putString(d.sourceFormat() == null ? "" : d.sourceFormat().name());
       out.putInt(r.width());
       out.putInt(r.height());
       out.putBoolean(r.hasAlpha());
-      out.putPixels(r.argb(), r.width() * r.height(), r.hasAlpha());
+      if (packed != null) {
+        out.putBytes(packed);
+      } else {
+        out.putPixels(r.argb(), r.width() * r.height(), r.hasAlpha());
+      }
+    } else if (p instanceof ImagePayload.Held h) {
+      out.putByte(HELD);
+      putRef(out, h.outputs());
+      out.putString(h.member());
+      out.putString(h.key());
+      out.putInt(h.width());
+      out.putInt(h.height());
+      out.putBoolean(h.alpha());
+      out.putString(h.sourceFormat() == null ? "" : h.sourceFormat().name());
+    } else {
+      throw new IllegalArgumentException("unknown image payload " + p.getClass().getName());
     }
   }
 
-  static ImagePayload readPayload(In in) {
-    byte tag = in.getByte();
+  private ImagePayload readPayload(In in) {
+    int tag = in.getByte();
     switch (tag) {
-      case 0:
+      case NO_IMAGE:
         return null;
-      case 1:
+      case ENCODED:
         return new ImagePayload.Encoded(in.getBytes());
-      case 2: {
-        String format = in.getString();
+      case RASTER:
+      case COMPACT_RASTER: {
+        ImageFormat format = format(in.getString());
         int w = in.getInt();
         int h = in.getInt();
         boolean alpha = in.getBoolean();
-        if (w < 0 || h < 0 || (long) w * h > Integer.MAX_VALUE) {
-          throw new IllegalArgumentException("bad raster size " + w + "x" + h);
+        checkSize(w, h);
+        Raster r;
+        if (tag == RASTER) {
+          r = new Raster(in.getPixels(w * h, alpha), w, h, alpha);
+        } else {
+          int len = in.getCount(1);
+          r = CompactRaster.decompress(in.array(), in.take(len), len, w, h, alpha);
         }
-        int[] argb = in.getPixels(w * h, alpha);
-        return new ImagePayload.Decoded(new Raster(argb, w, h, alpha),
-            format.isEmpty() ? null : ImageFormat.valueOf(format));
+        return new ImagePayload.Decoded(r, format);
+      }
+      case HELD: {
+        ActorRef<StageOutputs.Command> outputs = getRef(in);
+        String member = in.getString();
+        String key = in.getString();
+        int w = in.getInt();
+        int h = in.getInt();
+        boolean alpha = in.getBoolean();
+        checkSize(w, h);
+        return new ImagePayload.Held(outputs, member, key, w, h, alpha, format(in.getString()));
       }
       default:
         throw new IllegalArgumentException("unknown payload tag " + tag);
     }
   }
 
+  /** A raster's size is checked against the node's pixel limit before any pixel is allocated. */
+  private void checkSize(int w, int h) {
+    if (w < 0 || h < 0 || (long) w * h > maxPixels) {
+      throw new IllegalArgumentException("raster size " + w + "x" + h + " is outside this node's limit of "
+          + maxPixels + " pixels");
+    }
+  }
+
+  private static ImageFormat format(String name) {
+    return name == null || name.isEmpty() ? null : ImageFormat.valueOf(name);
+  }
+
   // ---- results and status
 
-  private static void writeResult(StageResult r, Out out) {
-    out.putByte(r.status().ordinal());
+  private void writeResult(StageResult r, Out out) {
+    out.putString(r.status().name());
     out.putString(r.message());
     writePayload(r.image(), out);
     out.putInt(r.width());
@@ -282,8 +437,8 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
     out.putString(r.node());
   }
 
-  private static StageResult readResult(In in) {
-    StageResult.Status status = StageResult.Status.values()[in.getByte()];
+  private StageResult readResult(In in) {
+    StageResult.Status status = StageResult.Status.valueOf(in.getString());
     return new StageResult(status, in.getString(), readPayload(in), in.getInt(), in.getInt(), in.getInt(),
         in.getInt(), in.getLong(), in.getString());
   }
@@ -317,7 +472,7 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
       long x = in.getLong();
       v[i] = present ? x : null;
     }
-    int n = in.getInt();
+    int n = in.getCount(8);
     Map<String, String> hosts = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
       hosts.put(in.getString(), in.getString());
@@ -327,21 +482,32 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
 
   // ---- primitive writer/reader
 
-  /** Counts bytes on the first pass (buf == null), writes them on the second. */
+  /** A growing big-endian buffer. */
   static final class Out {
-    ByteBuffer buf;
-    int size;
+    private byte[] buf;
+    private int size;
 
-    void allocate() {
-      buf = ByteBuffer.allocate(size);
+    Out(int capacity) {
+      buf = new byte[Math.max(64, capacity)];
+    }
+
+    private void ensure(int more) {
+      if (size + more > buf.length) {
+        long want = Math.max((long) size + more, 2L * buf.length);
+        if (want > Integer.MAX_VALUE - 16) {
+          throw new IllegalArgumentException("message too large to serialize");
+        }
+        buf = Arrays.copyOf(buf, (int) want);
+      }
+    }
+
+    byte[] bytes() {
+      return size == buf.length ? buf : Arrays.copyOf(buf, size);
     }
 
     void putByte(int b) {
-      if (buf == null) {
-        size += 1;
-      } else {
-        buf.put((byte) b);
-      }
+      ensure(1);
+      buf[size++] = (byte) b;
     }
 
     void putBoolean(boolean b) {
@@ -349,19 +515,16 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
     }
 
     void putInt(int i) {
-      if (buf == null) {
-        size += 4;
-      } else {
-        buf.putInt(i);
-      }
+      ensure(4);
+      buf[size++] = (byte) (i >>> 24);
+      buf[size++] = (byte) (i >>> 16);
+      buf[size++] = (byte) (i >>> 8);
+      buf[size++] = (byte) i;
     }
 
     void putLong(long l) {
-      if (buf == null) {
-        size += 8;
-      } else {
-        buf.putLong(l);
-      }
+      putInt((int) (l >>> 32));
+      putInt((int) l);
     }
 
     void putDouble(double d) {
@@ -374,11 +537,9 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
         return;
       }
       putInt(b.length);
-      if (buf == null) {
-        size += b.length;
-      } else {
-        buf.put(b);
-      }
+      ensure(b.length);
+      System.arraycopy(b, 0, buf, size, b.length);
+      size += b.length;
     }
 
     void putString(String s) {
@@ -387,12 +548,9 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
 
     void putPixels(int[] argb, int count, boolean alpha) {
       int per = alpha ? 4 : 3;
-      if (buf == null) {
-        size += count * per;
-        return;
-      }
-      byte[] a = buf.array();
-      int p = buf.position();
+      ensure(count * per);
+      byte[] a = buf;
+      int p = size;
       if (alpha) {
         for (int i = 0; i < count; i++) {
           int c = argb[i];
@@ -409,10 +567,11 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
           a[p++] = (byte) c;
         }
       }
-      buf.position(p);
+      size = p;
     }
   }
 
+  /** Reads what {@link Out} wrote; every length is checked against the bytes left before it is used. */
   static final class In {
     private final ByteBuffer buf;
 
@@ -420,7 +579,22 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
       this.buf = buf;
     }
 
-    byte getByte() {
+    int remaining() {
+      return buf.remaining();
+    }
+
+    byte[] array() {
+      return buf.array();
+    }
+
+    /** Skips {@code n} bytes and returns the array offset where they start. */
+    int take(int n) {
+      int at = buf.arrayOffset() + buf.position();
+      buf.position(buf.position() + n);
+      return at;
+    }
+
+    int getByte() {
       return buf.get();
     }
 
@@ -440,12 +614,21 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
       return Double.longBitsToDouble(buf.getLong());
     }
 
+    /** A count of items of at least {@code minBytesEach} bytes, checked against what is left. */
+    int getCount(int minBytesEach) {
+      int n = buf.getInt();
+      if (n < 0 || (long) n * minBytesEach > buf.remaining()) {
+        throw new IllegalArgumentException("count " + n + " exceeds the message");
+      }
+      return n;
+    }
+
     byte[] getBytes() {
       int n = buf.getInt();
-      if (n < 0) {
+      if (n == -1) {
         return null;
       }
-      if (n > buf.remaining()) {
+      if (n < 0 || n > buf.remaining()) {
         throw new IllegalArgumentException("length " + n + " exceeds the message");
       }
       byte[] b = new byte[n];

@@ -8,11 +8,13 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.ClusterEvent;
+import akka.cluster.Member;
 import akka.cluster.MemberStatus;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Subscribe;
+import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -27,6 +29,12 @@ import org.imgpipe.config.ImgpipeSettings;
  * full, and retries a job on another slot when its slot's node stops answering (bounded attempts).
  * Every accepted job is answered exactly once: with the slot's result, a clear failure, or TIMEOUT at
  * its deadline.
+ *
+ * <p>A job's input may be held on another node ({@link ImagePayload.Held}): the pool then prefers a slot
+ * on that node, and once a slot has agreed to take the job it asks that node's {@link StageOutputs} to
+ * send the image there, so that the image never passes through this node. A job whose node was lost
+ * while it ran is run again at most {@code imgpipe.poison.retries-after-node-loss} times, alone on its
+ * new node; after that it is answered POISON and its image quarantined.
  */
 public final class StagePool extends AbstractBehavior<StagePool.Command> {
 
@@ -35,12 +43,19 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
 
   /**
    * Run a job on this stage's pool. {@code timeout} (null = the configured request deadline) bounds the
-   * whole wait: queueing, every attempt and the work.
+   * whole wait: queueing, every attempt and the work. {@code hold}: a decoded result may stay on the slot's
+   * node (answered as {@link ImagePayload.Held}) for the next stage to take from there.
+   * {@code nodeLosses}: how often a node was already lost while running this job (an earlier run of the
+   * request).
    */
-  public record Submit(StageJob job, ImagePayload input, ActorRef<StageResult> replyTo, Duration timeout)
-      implements Command {
+  public record Submit(StageJob job, ImagePayload input, ActorRef<StageResult> replyTo, Duration timeout,
+      boolean hold, int nodeLosses) implements Command {
     public Submit(StageJob job, ImagePayload input, ActorRef<StageResult> replyTo) {
       this(job, input, replyTo, null);
+    }
+
+    public Submit(StageJob job, ImagePayload input, ActorRef<StageResult> replyTo, Duration timeout) {
+      this(job, input, replyTo, timeout, false, 0);
     }
   }
 
@@ -64,7 +79,23 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
 
   private record ReleaseSlot(int slot, long ticket) implements Command {}
 
-  private record TimerKey(String kind, long ticket) {}
+  private enum TimerKind { ANSWER, DEADLINE, RELEASE }
+
+  private record TimerKey(TimerKind kind, long ticket) {}
+
+  private static final String TICK = "tick";
+
+  /** Where an accepted job stands. */
+  private enum Phase {
+    /** Waiting in the queue for a slot. */
+    QUEUED,
+    /** A slot was asked to reserve itself for the job. */
+    OFFERED,
+    /** The slot accepted; the node holding the input was asked to send the image there. */
+    FORWARDED,
+    /** The slot has the image and works on it. */
+    RUNNING
+  }
 
   /** One accepted job until it is answered. */
   private static final class Job {
@@ -72,29 +103,64 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     final Submit submit;
     final long acceptedNanos;
     final long deadlineNanos;
+    /** The member whose slots get the image without a network hop: where the input is. */
+    final String inputMember;
+    Phase phase = Phase.QUEUED;
     int sends;
     int failures;
+    int nodeLosses;
     int slot = -1;
     String member;
-    boolean running;
     String lastError = "";
 
-    Job(long ticket, Submit submit, long acceptedNanos, long deadlineNanos) {
+    Job(long ticket, Submit submit, long acceptedNanos, long deadlineNanos, String inputMember) {
       this.ticket = ticket;
       this.submit = submit;
       this.acceptedNanos = acceptedNanos;
       this.deadlineNanos = deadlineNanos;
+      this.inputMember = inputMember;
+      this.nodeLosses = Math.max(0, submit.nodeLosses());
+    }
+
+    ImagePayload.Held held() {
+      return submit.input() instanceof ImagePayload.Held h ? h : null;
+    }
+  }
+
+  /** One slot of the stage as this pool sees it. */
+  private static final class Slot {
+    final EntityRef<StageSlot.Command> ref;
+    /** Ticket of the job the slot holds for this pool; 0: free. */
+    long ticket;
+    /** Not offered work before this (System.nanoTime): busy for another pool, or suspect. */
+    long coolUntil;
+    /** Cluster address of the slot's node, learnt from its answers; null until then. */
+    String member;
+
+    Slot(EntityRef<StageSlot.Command> ref) {
+      this.ref = ref;
+    }
+
+    boolean free(long now) {
+      return ticket == 0 && coolUntil - now <= 0;
     }
   }
 
   public static Behavior<Command> create(Stage stage, ImgpipeSettings settings, PipelineMetrics metrics) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new StagePool(ctx, timers, stage, settings, metrics)));
+    return create(stage, settings, metrics, null);
+  }
+
+  public static Behavior<Command> create(Stage stage, ImgpipeSettings settings, PipelineMetrics metrics,
+      Quarantine quarantine) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(
+        timers -> new StagePool(ctx, timers, stage, settings, metrics, quarantine)));
   }
 
   private final TimerScheduler<Command> timers;
   private final Stage stage;
   private final PipelineMetrics metrics;
-  private final int slots;
+  private final Quarantine quarantine;
+  private final Cluster cluster;
   private final int queueLimit;
   private final Duration requestTimeout;
   private final Duration attemptTimeout;
@@ -103,11 +169,9 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
   private final long suspectNanos;
   private final long remoteAfterNanos;
   private final int maxFailures;
+  private final int retriesAfterNodeLoss;
   private final long maxPayloadBytes;
-  private final EntityRef<StageSlot.Command>[] slotRefs;
-  private final long[] slotTicket;
-  private final long[] slotCoolUntil;
-  private final String[] slotMember;
+  private final Slot[] slots;
   private final String selfMember;
   private final Set<String> unreachable = new HashSet<>();
   /** Other members that are leaving the cluster: their slots are being handed off. */
@@ -116,18 +180,18 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
   private final Map<Long, Job> jobs = new HashMap<>();
   private long nextTicket = 1;
   private int nextSlot;
-  /** When the pending "tick" timer fires (System.nanoTime), if one is pending. */
+  /** When the pending tick timer fires (System.nanoTime), if one is pending. */
   private long tickAt;
 
-  @SuppressWarnings("unchecked")
   private StagePool(ActorContext<Command> ctx, TimerScheduler<Command> timers, Stage stage, ImgpipeSettings settings,
-      PipelineMetrics metrics) {
+      PipelineMetrics metrics, Quarantine quarantine) {
     super(ctx);
     this.timers = timers;
     this.stage = stage;
     this.metrics = metrics;
+    this.quarantine = quarantine;
+    this.cluster = Cluster.get(ctx.getSystem());
     ImgpipeSettings.Pool pool = settings.pool(stage.role());
-    this.slots = pool.slots();
     this.queueLimit = pool.queue();
     this.requestTimeout = settings.timeouts().request();
     this.attemptTimeout = settings.timeouts().stageAttempt();
@@ -136,17 +200,14 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     this.suspectNanos = settings.delivery().suspectCooldown().toNanos();
     this.remoteAfterNanos = settings.delivery().remoteAfter().toNanos();
     this.maxFailures = settings.timeouts().stageAttempts();
+    this.retriesAfterNodeLoss = settings.poison().retriesAfterNodeLoss();
     this.maxPayloadBytes = maxPayloadBytes(ctx.getSystem().settings().config());
     ClusterSharding sharding = ClusterSharding.get(ctx.getSystem());
-    this.slotRefs = new EntityRef[slots];
-    for (int i = 0; i < slots; i++) {
-      slotRefs[i] = sharding.entityRefFor(StageSlot.typeKey(stage), StageSlot.slotId(stage, i));
+    this.slots = new Slot[pool.slots()];
+    for (int i = 0; i < slots.length; i++) {
+      slots[i] = new Slot(sharding.entityRefFor(StageSlot.typeKey(stage), StageSlot.slotId(stage, i)));
     }
-    this.slotTicket = new long[slots];
-    this.slotCoolUntil = new long[slots];
-    this.slotMember = new String[slots];
-    this.selfMember = Cluster.get(ctx.getSystem()).selfMember().address().toString();
-    Cluster cluster = Cluster.get(ctx.getSystem());
+    this.selfMember = cluster.selfMember().address().toString();
     cluster.subscriptions().tell(Subscribe.create(
         ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new),
         ClusterEvent.ReachabilityEvent.class));
@@ -161,7 +222,9 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
         .onMessage(Submit.class, this::onSubmit)
         .onMessage(StageSlot.Accepted.class, this::onAccepted)
         .onMessage(StageSlot.Rejected.class, this::onRejected)
+        .onMessage(StageSlot.Started.class, this::onStarted)
         .onMessage(StageSlot.Done.class, this::onDone)
+        .onMessage(StageOutputs.Missing.class, this::onMissing)
         .onMessage(AnswerTimeout.class, this::onAnswerTimeout)
         .onMessage(DeadlinePassed.class, this::onDeadline)
         .onMessage(Cancel.class, this::onCancel)
@@ -173,57 +236,80 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
         .build();
   }
 
+  // ---- accepting jobs
+
   private Behavior<Command> onSubmit(Submit s) {
-    if (s.job().stage() != stage) {
-      s.replyTo().tell(StageResult.failure(StageResult.Status.FAILED,
-          "a " + s.job().stage().label() + " job was sent to the " + stage.label() + " pool", 0, ""));
+    StageResult refusal = refusal(s);
+    if (refusal != null) {
+      metrics.jobOutcome(stage, refusal.status());
+      s.replyTo().tell(refusal);
       return this;
     }
-    if (!anyUpWithRole()) {
-      // Without a member of the role, sharding has nowhere to put a slot: say so instead of waiting.
-      metrics.jobOutcome(stage, StageResult.Status.FAILED);
-      s.replyTo().tell(StageResult.failure(StageResult.Status.FAILED,
-          "no node with the " + stage.key() + " role is up in the cluster", 0, ""));
-      return this;
-    }
-    long size = s.input() == null ? 0 : s.input().sizeBytes();
-    if (size > maxPayloadBytes && mayRunRemotely()) {
-      metrics.jobOutcome(stage, StageResult.Status.FAILED);
-      s.replyTo().tell(StageResult.failure(StageResult.Status.FAILED, "image too large to send to another node: "
-          + size + " bytes (the cluster's frame limit allows " + maxPayloadBytes + ")", 0, ""));
-      return this;
-    }
-    boolean startsNow = queue.isEmpty() && freeSlot(System.nanoTime()) >= 0;
+    boolean startsNow = queue.isEmpty() && freeSlot(System.nanoTime(), selfMember) >= 0;
     if (!startsNow && queue.size() >= queueLimit) {
       metrics.busyRejection(stage);
       metrics.jobOutcome(stage, StageResult.Status.BUSY);
-      s.replyTo().tell(StageResult.failure(StageResult.Status.BUSY, stage.label() + " busy: all " + slots
+      s.replyTo().tell(StageResult.failure(StageResult.Status.BUSY, stage.label() + " busy: all " + slots.length
           + " slots and " + queueLimit + " queued requests in use; retry later", 0, ""));
       return this;
     }
     Duration timeout = s.timeout() == null || s.timeout().compareTo(requestTimeout) > 0 ? requestTimeout : s.timeout();
     long now = System.nanoTime();
-    Job job = new Job(nextTicket++, s, now, now + timeout.toNanos());
+    ImagePayload.Held held = s.input() instanceof ImagePayload.Held h ? h : null;
+    Job job = new Job(nextTicket++, s, now, now + timeout.toNanos(), held != null ? held.member() : selfMember);
     jobs.put(job.ticket, job);
     queue.addLast(job);
-    timers.startSingleTimer(new TimerKey("deadline", job.ticket), new DeadlinePassed(job.ticket),
+    timers.startSingleTimer(new TimerKey(TimerKind.DEADLINE, job.ticket), new DeadlinePassed(job.ticket),
         timeout.isNegative() ? Duration.ZERO : timeout);
     dispatch();
     return this;
   }
 
+  /** The answer to a Submit that cannot be accepted at all, or null. */
+  private StageResult refusal(Submit s) {
+    if (s.job().stage() != stage) {
+      return StageResult.failure(StageResult.Status.FAILED,
+          "a " + s.job().stage().label() + " job was sent to the " + stage.label() + " pool", 0, "");
+    }
+    if (!anyUpWithRole()) {
+      // Without a member of the role, sharding has nowhere to put a slot: say so instead of waiting.
+      return StageResult.failure(StageResult.Status.FAILED,
+          "no node with the " + stage.key() + " role is up in the cluster", 0, "");
+    }
+    if (s.input() instanceof ImagePayload.Held h && !isMember(h.member())) {
+      return StageResult.failure(StageResult.Status.INPUT_LOST,
+          "the image was held by node " + h.member() + ", which has left the cluster", 0, "");
+    }
+    if (quarantine != null && s.input() instanceof ImagePayload.Encoded e) {
+      String refused = quarantine.refusal(e.bytes());
+      if (refused != null) {
+        return StageResult.failure(StageResult.Status.POISON, refused, 0, "");
+      }
+    }
+    long size = s.input() == null ? 0 : s.input().sizeBytes();
+    if (size > maxPayloadBytes && mayRunRemotely()) {
+      return StageResult.failure(StageResult.Status.FAILED, "image too large to send to another node: " + size
+          + " bytes (the cluster's frame limit allows " + maxPayloadBytes + ")", 0, "");
+    }
+    return null;
+  }
+
+  // ---- handing jobs to slots
+
   private void dispatch() {
     long now = System.nanoTime();
     long wake = Long.MAX_VALUE;
     while (!queue.isEmpty()) {
-      int s = freeSlot(now);
+      Job head = queue.peekFirst();
+      int s = freeSlot(now, head.inputMember);
       if (s < 0) {
         break;
       }
-      // freeSlot offers another node's slot only when none of this node's is free: the head of the queue
-      // (the job that has waited longest) waits for one of ours until remote-after has passed.
-      long localUntil = queue.peekFirst().acceptedNanos + remoteAfterNanos;
-      if (localUntil > now && isRemote(s) && holdsLocalSlot()) {
+      // freeSlot offers a slot elsewhere only when none is free where the input is: the head of the queue
+      // (the job that has waited longest) waits for one there until remote-after has passed.
+      long localUntil = head.acceptedNanos + remoteAfterNanos;
+      String at = slots[s].member;
+      if (localUntil - now > 0 && at != null && !at.equals(head.inputMember) && knowsSlotOn(head.inputMember)) {
         wake = localUntil;
         break;
       }
@@ -231,80 +317,42 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
       job.sends++;
       job.slot = s;
       job.member = null;
-      job.running = false;
-      slotTicket[s] = job.ticket;
+      job.phase = Phase.OFFERED;
+      slots[s].ticket = job.ticket;
       // Reserve first: the image travels only to a slot that has agreed to take it.
-      slotRefs[s].tell(new StageSlot.Reserve(job.ticket, job.sends, getContext().getSelf().narrow()));
-      timers.startSingleTimer(new TimerKey("answer", job.ticket), new AnswerTimeout(job.ticket, job.sends),
-          acceptTimeout);
+      slots[s].ref.tell(new StageSlot.Reserve(job.ticket, job.sends, getContext().getSelf().narrow()));
+      startAnswerTimer(job, acceptTimeout);
     }
     metrics.queueDepth(stage).set(queue.size());
     if (!queue.isEmpty()) {
-      for (int i = 0; i < slots; i++) {
-        if (slotTicket[i] == 0 && slotCoolUntil[i] > now) {
-          wake = Math.min(wake, slotCoolUntil[i]);
+      for (Slot slot : slots) {
+        if (slot.ticket == 0 && slot.coolUntil - now > 0) {
+          wake = Math.min(wake, slot.coolUntil);
         }
       }
       // One timer, set for the earliest moment the queue could move without a slot answering.
-      if (wake != Long.MAX_VALUE && (!timers.isTimerActive("tick") || wake < tickAt)) {
+      if (wake != Long.MAX_VALUE && (!timers.isTimerActive(TICK) || wake < tickAt)) {
         long delay = Math.max(1_000_000, wake - now);
         tickAt = now + delay;
-        timers.startSingleTimer("tick", Tick.INSTANCE, Duration.ofNanos(delay));
+        timers.startSingleTimer(TICK, Tick.INSTANCE, Duration.ofNanos(delay));
       }
     }
-  }
-
-  /** Slot {@code s} is known to live on another node. */
-  private boolean isRemote(int s) {
-    return slotMember[s] != null && !selfMember.equals(slotMember[s]);
-  }
-
-  /** Some slot of this stage is known to live on this node. */
-  private boolean holdsLocalSlot() {
-    for (String m : slotMember) {
-      if (selfMember.equals(m)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private boolean anyUpWithRole() {
-    for (akka.cluster.Member m : Cluster.get(getContext().getSystem()).state().getMembers()) {
-      if (m.hasRole(stage.key()) && (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** True unless this node is the only Up member with the stage's role (then every slot is local). */
-  private boolean mayRunRemotely() {
-    Cluster cluster = Cluster.get(getContext().getSystem());
-    if (!cluster.selfMember().hasRole(stage.key())) {
-      return true;
-    }
-    for (akka.cluster.Member m : cluster.state().getMembers()) {
-      if (m.hasRole(stage.key()) && !m.equals(cluster.selfMember())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
-   * A free slot, one on this node first: a local slot gets the image by reference, a remote one
-   * through serialisation and the network (docs/performance.md, scaling). Slots whose node is not
-   * known yet, or other nodes' slots, are taken when no local slot is free.
+   * A free slot, one on {@code preferred} (the member holding the job's input) first: there the image is
+   * passed by reference, elsewhere it crosses the network (docs/performance.md). Slots whose node is not
+   * known yet, or other nodes' slots, are taken when none is free there.
    */
-  private int freeSlot(long now) {
+  private int freeSlot(long now, String preferred) {
     int other = -1;
-    for (int k = 0; k < slots; k++) {
-      int i = (nextSlot + k) % slots;
-      if (slotTicket[i] == 0 && slotCoolUntil[i] <= now
-          && (slotMember[i] == null || !unreachable.contains(slotMember[i]) && !leaving.contains(slotMember[i]))) {
-        if (selfMember.equals(slotMember[i])) {
-          nextSlot = (i + 1) % slots;
+    for (int k = 0; k < slots.length; k++) {
+      int i = (nextSlot + k) % slots.length;
+      Slot slot = slots[i];
+      if (slot.free(now) && (slot.member == null || !unreachable.contains(slot.member)
+          && !leaving.contains(slot.member))) {
+        if (preferred.equals(slot.member)) {
+          nextSlot = (i + 1) % slots.length;
           return i;
         }
         if (other < 0) {
@@ -313,9 +361,19 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
       }
     }
     if (other >= 0) {
-      nextSlot = (other + 1) % slots;
+      nextSlot = (other + 1) % slots.length;
     }
     return other;
+  }
+
+  /** Some slot of this stage is known to live on {@code member}. */
+  private boolean knowsSlotOn(String member) {
+    for (Slot slot : slots) {
+      if (member.equals(slot.member)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Job current(long ticket, int attempt) {
@@ -325,20 +383,39 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
 
   private Behavior<Command> onAccepted(StageSlot.Accepted a) {
     Job job = current(a.ticket(), a.attempt());
-    if (job == null) {
+    if (job == null || job.phase != Phase.OFFERED) {
       return this;
     }
     job.member = a.member();
-    job.running = true;
-    slotMember[job.slot] = a.member();
+    slots[job.slot].member = a.member();
     if (unreachable.contains(a.member())) {
-      failAttempt(job, "slot " + a.slotId() + " is on unreachable node " + a.member());
+      failAttempt(job, "slot " + a.slotId() + " is on unreachable node " + a.member(), true);
+      return this;
+    }
+    long remaining = Duration.ofNanos(job.deadlineNanos - System.nanoTime()).toMillis();
+    boolean suspect = job.nodeLosses > 0;
+    ImagePayload.Held held = job.held();
+    if (held != null) {
+      // The image goes from the node holding it straight to the slot; the slot says when it has it.
+      job.phase = Phase.FORWARDED;
+      held.outputs().tell(new StageOutputs.Forward(held.key(), a.slotId(), job.ticket, job.sends, job.submit.job(),
+          remaining, job.submit.hold(), suspect, getContext().getSelf().narrow()));
+      // A large image may queue behind others on a slow link: give it as long as an attempt.
+      startAnswerTimer(job, attemptTimeout);
     } else {
-      long remaining = Duration.ofNanos(job.deadlineNanos - System.nanoTime()).toMillis();
-      slotRefs[job.slot].tell(new StageSlot.Work(job.ticket, job.sends, job.submit.job(), job.submit.input(),
-          remaining, getContext().getSelf().narrow()));
-      timers.startSingleTimer(new TimerKey("answer", job.ticket), new AnswerTimeout(job.ticket, job.sends),
-          attemptTimeout);
+      job.phase = Phase.RUNNING;
+      slots[job.slot].ref.tell(new StageSlot.Work(job.ticket, job.sends, job.submit.job(), job.submit.input(),
+          remaining, job.submit.hold(), false, suspect, getContext().getSelf().narrow()));
+      startAnswerTimer(job, attemptTimeout);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStarted(StageSlot.Started s) {
+    Job job = current(s.ticket(), s.attempt());
+    if (job != null && job.phase == Phase.FORWARDED) {
+      job.phase = Phase.RUNNING;
+      startAnswerTimer(job, attemptTimeout);
     }
     return this;
   }
@@ -348,14 +425,15 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     if (job == null) {
       return this;
     }
-    timers.cancel(new TimerKey("answer", job.ticket));
+    timers.cancel(new TimerKey(TimerKind.ANSWER, job.ticket));
     int s = job.slot;
     release(s, job.ticket);
     job.slot = -1;
+    job.phase = Phase.QUEUED;
     if (r.expired()) {
       answer(job, timeoutResult(job));
     } else {
-      slotCoolUntil[s] = System.nanoTime() + busyBackoffNanos;
+      slots[s].coolUntil = System.nanoTime() + busyBackoffNanos;
       queue.addFirst(job);
     }
     dispatch();
@@ -366,7 +444,7 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     int s = slotIndex(d.slotId());
     if (s >= 0) {
       release(s, d.ticket());
-      slotCoolUntil[s] = 0;
+      slots[s].coolUntil = 0;
     }
     Job job = jobs.get(d.ticket());
     if (job != null) {
@@ -378,6 +456,18 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     return this;
   }
 
+  private Behavior<Command> onMissing(StageOutputs.Missing m) {
+    Job job = current(m.ticket(), m.attempt());
+    if (job != null) {
+      release(job.slot, job.ticket);
+      job.slot = -1;
+      answer(job, StageResult.failure(StageResult.Status.INPUT_LOST, "the image is no longer held by node "
+          + job.inputMember + " (expired or released)", 0, ""));
+      dispatch();
+    }
+    return this;
+  }
+
   private Behavior<Command> onAnswerTimeout(AnswerTimeout t) {
     Job job = current(t.ticket(), t.attempt());
     if (job != null) {
@@ -385,27 +475,29 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
       // An unanswered reservation sent no image and began no work: it uses none of the job's attempts (while
       // a lost node's slots move, every slot may stay silent for longer than attempts x accept-timeout); the
       // job's deadline still bounds the retries.
-      failAttempt(job, job.running
-          ? "slot " + slot + " on " + job.member + " gave no result within " + attemptTimeout.toMillis() + " ms"
-          : "slot " + slot + " did not take the job within " + acceptTimeout.toMillis() + " ms", job.running);
+      boolean running = job.phase == Phase.RUNNING;
+      failAttempt(job, switch (job.phase) {
+        case RUNNING -> "slot " + slot + " on " + job.member + " gave no result within " + attemptTimeout.toMillis() + " ms";
+        case FORWARDED -> "the image did not reach slot " + slot + " from " + job.inputMember + " within "
+            + attemptTimeout.toMillis() + " ms";
+        default -> "slot " + slot + " did not take the job within " + acceptTimeout.toMillis() + " ms";
+      }, running);
     }
     return this;
   }
 
-  /** The slot of this attempt is lost (no answer, or its node is unreachable): retry elsewhere, bounded. */
-  private void failAttempt(Job job, String reason) {
-    failAttempt(job, reason, true);
-  }
-
-  /** As above; {@code counts} false: the attempt does not use one of the job's stage-attempts. */
+  /**
+   * The slot of this attempt is lost (no answer, or its node is unreachable): retry elsewhere, bounded.
+   * {@code counts} false: the attempt does not use one of the job's stage-attempts.
+   */
   private void failAttempt(Job job, String reason, boolean counts) {
-    timers.cancel(new TimerKey("answer", job.ticket));
+    timers.cancel(new TimerKey(TimerKind.ANSWER, job.ticket));
     int s = job.slot;
     release(s, job.ticket);
-    slotCoolUntil[s] = System.nanoTime() + suspectNanos;
-    boolean held = job.running;
+    slots[s].coolUntil = System.nanoTime() + suspectNanos;
+    boolean held = job.phase == Phase.RUNNING;
     job.slot = -1;
-    job.running = false;
+    job.phase = Phase.QUEUED;
     if (counts) {
       job.failures++;
     }
@@ -414,6 +506,9 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     if (job.failures >= maxFailures) {
       answer(job, StageResult.failure(StageResult.Status.FAILED, "no " + stage.key() + " slot could finish the job after "
           + job.failures + " attempts (last: " + reason + ")", 0, ""));
+    } else if (job.held() != null && !isMember(job.inputMember)) {
+      answer(job, StageResult.failure(StageResult.Status.INPUT_LOST, "the image was held by node " + job.inputMember
+          + ", which is gone (" + reason + ")", 0, ""));
     } else {
       // Work a slot had taken is redone elsewhere (a retry); an offer no slot took, e.g. one that sharding
       // dropped while handing the slot off from a leaving node, is only made again (a re-offer).
@@ -425,6 +520,41 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
       queue.addFirst(job);
     }
     dispatch();
+  }
+
+  /**
+   * The node running the job was lost. The job is suspect: it is run again, alone on its new node, at most
+   * retries-after-node-loss times; one more loss makes it a poison job, which is failed and quarantined so
+   * that it cannot take down another node.
+   */
+  private void nodeLost(Job job, String member, String reason) {
+    job.nodeLosses++;
+    if (job.nodeLosses > retriesAfterNodeLoss) {
+      timers.cancel(new TimerKey(TimerKind.ANSWER, job.ticket));
+      release(job.slot, job.ticket);
+      job.slot = -1;
+      String message = "nodes were lost " + job.nodeLosses + " times while working on this image (last: "
+          + member + "); it is refused for "
+          + (quarantine == null ? "a while" : quarantine.period().toMinutes() + " minutes") + " as a suspected poison input";
+      metrics.poison(stage);
+      getContext().getLog().warn("{} job {} is a suspected poison input: {} ({})", stage.label(), job.ticket, message,
+          reason);
+      if (quarantine != null && job.submit.input() instanceof ImagePayload.Encoded e) {
+        quarantine.add(e.bytes(), stage.label() + " lost " + job.nodeLosses + " nodes on it");
+      }
+      answer(job, StageResult.failure(StageResult.Status.POISON, message, 0, ""));
+      dispatch();
+    } else if (job.held() != null && (member.equals(job.inputMember) || !isMember(job.inputMember))) {
+      // The input went down with the node: only the sender can start again, from the client's bytes.
+      timers.cancel(new TimerKey(TimerKind.ANSWER, job.ticket));
+      release(job.slot, job.ticket);
+      job.slot = -1;
+      metrics.retry(stage);
+      answer(job, StageResult.failure(StageResult.Status.NODE_LOST, reason + ", and the image was held there", 0, ""));
+      dispatch();
+    } else {
+      failAttempt(job, reason, true);
+    }
   }
 
   private Behavior<Command> onDeadline(DeadlinePassed d) {
@@ -440,7 +570,8 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
 
   private StageResult timeoutResult(Job job) {
     long waited = Duration.ofNanos(System.nanoTime() - job.acceptedNanos).toMillis();
-    String where = job.running ? "while running on " + StageSlot.slotId(stage, job.slot) : "waiting for a " + stage.key() + " slot";
+    String where = job.phase == Phase.RUNNING ? "while running on " + StageSlot.slotId(stage, job.slot)
+        : "waiting for a " + stage.key() + " slot";
     return StageResult.failure(StageResult.Status.TIMEOUT, "timed out after " + waited + " ms " + where, 0, "");
   }
 
@@ -458,20 +589,22 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
 
   private Behavior<Command> onGetState(GetState g) {
     int inFlight = 0;
-    for (long t : slotTicket) {
-      if (t != 0) {
+    for (Slot slot : slots) {
+      if (slot.ticket != 0) {
         inFlight++;
       }
     }
-    g.replyTo().tell(new State(queue.size(), inFlight, slots, queueLimit));
+    g.replyTo().tell(new State(queue.size(), inFlight, slots.length, queueLimit));
     return this;
   }
+
+  // ---- cluster events
 
   private Behavior<Command> onReachability(Reachability r) {
     String member = r.event().member().address().toString();
     if (r.event() instanceof ClusterEvent.UnreachableMember) {
       unreachable.add(member);
-      failJobsOn(member, "node " + member + " became unreachable");
+      lose(member, "node " + member + " became unreachable");
     } else if (r.event() instanceof ClusterEvent.ReachableMember) {
       unreachable.remove(member);
       dispatch();
@@ -488,14 +621,14 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
       // learnt from their next answer once the node is removed.
       leaving.add(member);
     } else if (m.event() instanceof ClusterEvent.MemberRemoved) {
-      failJobsOn(member, "node " + member + " left the cluster");
+      lose(member, "node " + member + " left the cluster");
       unreachable.remove(member);
       leaving.remove(member);
       // Sharding moves the slots of a removed node; where they land is learnt from their next answer.
-      for (int i = 0; i < slots; i++) {
-        if (member.equals(slotMember[i])) {
-          slotMember[i] = null;
-          slotCoolUntil[i] = 0;
+      for (Slot slot : slots) {
+        if (member.equals(slot.member)) {
+          slot.member = null;
+          slot.coolUntil = 0;
         }
       }
       dispatch();
@@ -503,13 +636,64 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     return this;
   }
 
-  private void failJobsOn(String member, String reason) {
+  /** {@code member} is gone (or unreachable): its slots' attempts fail, and inputs it held are lost. */
+  private void lose(String member, String reason) {
     for (Job job : jobs.values().toArray(new Job[0])) {
+      if (!jobs.containsKey(job.ticket)) {
+        continue;
+      }
       if (job.slot >= 0 && member.equals(job.member)) {
-        failAttempt(job, "slot " + StageSlot.slotId(stage, job.slot) + ": " + reason);
+        String why = "slot " + StageSlot.slotId(stage, job.slot) + ": " + reason;
+        if (job.phase == Phase.RUNNING) {
+          nodeLost(job, member, why);
+        } else {
+          failAttempt(job, why, true);
+        }
+      } else if (job.held() != null && member.equals(job.inputMember) && job.phase != Phase.RUNNING) {
+        queue.remove(job);
+        if (job.slot >= 0) {
+          timers.cancel(new TimerKey(TimerKind.ANSWER, job.ticket));
+          release(job.slot, job.ticket);
+          job.slot = -1;
+        }
+        answer(job, StageResult.failure(StageResult.Status.INPUT_LOST, "the image was held by " + reason, 0, ""));
       }
     }
+    dispatch();
   }
+
+  private boolean isMember(String member) {
+    for (Member m : cluster.state().getMembers()) {
+      if (m.address().toString().equals(member)) {
+        return !unreachable.contains(member);
+      }
+    }
+    return false;
+  }
+
+  private boolean anyUpWithRole() {
+    for (Member m : cluster.state().getMembers()) {
+      if (m.hasRole(stage.key()) && (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True unless this node is the only Up member with the stage's role (then every slot is local). */
+  private boolean mayRunRemotely() {
+    if (!cluster.selfMember().hasRole(stage.key())) {
+      return true;
+    }
+    for (Member m : cluster.state().getMembers()) {
+      if (m.hasRole(stage.key()) && !m.equals(cluster.selfMember())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- bookkeeping
 
   private Behavior<Command> onTick() {
     dispatch();
@@ -522,6 +706,10 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     return this;
   }
 
+  private void startAnswerTimer(Job job, Duration after) {
+    timers.startSingleTimer(new TimerKey(TimerKind.ANSWER, job.ticket), new AnswerTimeout(job.ticket, job.sends), after);
+  }
+
   private void answer(Job job, StageResult result) {
     forget(job);
     metrics.jobOutcome(stage, result.status());
@@ -529,35 +717,31 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
   }
 
   private void forget(Job job) {
-    cancelTimers(job.ticket);
+    timers.cancel(new TimerKey(TimerKind.ANSWER, job.ticket));
+    timers.cancel(new TimerKey(TimerKind.DEADLINE, job.ticket));
     jobs.remove(job.ticket);
-    if (job.slot >= 0 && slotTicket[job.slot] == job.ticket) {
+    if (job.slot >= 0 && slots[job.slot].ticket == job.ticket) {
       // Dropped while a slot still works on it: keep the slot counted until it answers, but not forever.
-      timers.startSingleTimer(new TimerKey("release", job.ticket), new ReleaseSlot(job.slot, job.ticket),
+      timers.startSingleTimer(new TimerKey(TimerKind.RELEASE, job.ticket), new ReleaseSlot(job.slot, job.ticket),
           attemptTimeout);
     }
   }
 
-  private void cancelTimers(long ticket) {
-    timers.cancel(new TimerKey("answer", ticket));
-    timers.cancel(new TimerKey("deadline", ticket));
-  }
-
   private void release(int slot, long ticket) {
-    if (slot >= 0 && slotTicket[slot] == ticket) {
-      slotTicket[slot] = 0;
+    if (slot >= 0 && slots[slot].ticket == ticket) {
+      slots[slot].ticket = 0;
     }
   }
 
   /** The largest image a job or result may carry between nodes: the large-message frame less headroom. */
-  static long maxPayloadBytes(com.typesafe.config.Config config) {
+  static long maxPayloadBytes(Config config) {
     return config.getBytes("akka.remote.artery.advanced.maximum-large-frame-size") - 64 * 1024;
   }
 
   private int slotIndex(String slotId) {
     try {
       int i = Integer.parseInt(slotId.substring(slotId.lastIndexOf('-') + 1));
-      return i >= 0 && i < slots ? i : -1;
+      return i >= 0 && i < slots.length ? i : -1;
     } catch (RuntimeException e) {
       return -1;
     }

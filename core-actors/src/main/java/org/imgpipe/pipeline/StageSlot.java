@@ -30,17 +30,30 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
    */
   public record Reserve(long ticket, int attempt, ActorRef<Reply> replyTo) implements Command, PipelineSerializer.Wire {}
 
-  /** Run {@code job} on {@code input}; {@code ticket} and {@code attempt} identify it in the replies. */
-  public record Work(long ticket, int attempt, StageJob job, ImagePayload input, long remainingMillis,
-      ActorRef<Reply> replyTo) implements Command, PipelineSerializer.Wire {}
+  /**
+   * Run {@code job} on {@code input}; {@code ticket} and {@code attempt} identify it in the replies.
+   * {@code hold}: when the sender is on another node, keep a decoded result on this node (in
+   * {@link StageOutputs}) and answer a {@link ImagePayload.Held} reference to it instead of the image.
+   * {@code fromOutputs}: the image came from a node's StageOutputs, not from the sender, so tell the sender
+   * when the work starts ({@link Started}). {@code suspect}: a node was lost while running this job before;
+   * run it alone (it holds all of the node's image memory).
+   */
+  public record Work(long ticket, int attempt, StageJob job, ImagePayload input, long remainingMillis, boolean hold,
+      boolean fromOutputs, boolean suspect, ActorRef<Reply> replyTo) implements Command, PipelineSerializer.Wire {
+    public Work(long ticket, int attempt, StageJob job, ImagePayload input, long remainingMillis,
+        ActorRef<Reply> replyTo) {
+      this(ticket, attempt, job, input, remainingMillis, false, false, false, replyTo);
+    }
+  }
 
   /** Sharding's hand-off message: a working slot stops only after it has answered its job. */
   public enum Stop implements Command { INSTANCE }
 
   private record Finished(Work work, StageResult result) implements Command {}
 
-  /** Answers of a slot to a pool. */
-  public sealed interface Reply extends StagePool.Command, PipelineSerializer.Wire {
+  /** Answers of a slot (or of the StageOutputs that was to send it the image) to a pool. */
+  public sealed interface Reply extends StagePool.Command, PipelineSerializer.Wire
+      permits Accepted, Rejected, Started, Done, StageOutputs.Missing {
     long ticket();
 
     int attempt();
@@ -52,6 +65,9 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
   /** The slot is working for another sender (or the job's deadline had passed: {@code expired}). */
   public record Rejected(long ticket, int attempt, String slotId, boolean expired) implements Reply {}
 
+  /** The image of a job sent by a StageOutputs arrived and the work began. */
+  public record Started(long ticket, int attempt, String slotId) implements Reply {}
+
   /** The job's result. */
   public record Done(long ticket, int attempt, String slotId, StageResult result) implements Reply {}
 
@@ -62,6 +78,18 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
   /** Entity id of slot {@code index} of a stage, e.g. "filter-3". */
   public static String slotId(Stage stage, int index) {
     return stage.key() + "-" + index;
+  }
+
+  /** The stage of a slot id made by {@link #slotId}. */
+  static Stage stageOf(String slotId) {
+    int dash = slotId.lastIndexOf('-');
+    String key = dash > 0 ? slotId.substring(0, dash) : slotId;
+    for (Stage s : Stage.values()) {
+      if (s.key().equals(key)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("not a slot id: " + slotId);
   }
 
   /** One shard per slot, so that sharding spreads the slots over the role's nodes evenly. */
@@ -86,9 +114,12 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
   }
 
   public static Behavior<Command> create(String slotId, StageWork work, Executor imageExecutor,
-      PipelineMetrics metrics, java.time.Duration reservation) {
-    return Behaviors.setup(ctx -> new StageSlot(ctx, slotId, work, imageExecutor, metrics, reservation));
+      PipelineMetrics metrics, java.time.Duration reservation, ActorRef<StageOutputs.Command> outputs) {
+    return Behaviors.setup(ctx -> new StageSlot(ctx, slotId, work, imageExecutor, metrics, reservation, outputs));
   }
+
+  /** A Work's remaining time above this (a day) means: no deadline. */
+  private static final long MAX_REMAINING_MILLIS = 86_400_000L;
 
   private record Reservation(long ticket, int attempt, ActorRef<Reply> owner, long untilNanos) {}
 
@@ -99,14 +130,16 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
   private final String member;
   private final long maxPayloadBytes;
   private final long reservationNanos;
+  private final ActorRef<StageOutputs.Command> outputs;
   private Reservation reserved;
   private Work current;
   private boolean stopping;
 
   private StageSlot(ActorContext<Command> ctx, String slotId, StageWork work, Executor imageExecutor,
-      PipelineMetrics metrics, java.time.Duration reservation) {
+      PipelineMetrics metrics, java.time.Duration reservation, ActorRef<StageOutputs.Command> outputs) {
     super(ctx);
     this.reservationNanos = reservation.toNanos();
+    this.outputs = outputs;
     this.slotId = slotId;
     this.work = work;
     this.imageExecutor = imageExecutor;
@@ -162,9 +195,15 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
       return this;
     }
     current = w;
+    if (w.fromOutputs()) {
+      w.replyTo().tell(new Started(w.ticket(), w.attempt(), slotId));
+    }
     getContext().getLog().debug("{} runs {} (ticket {}, attempt {})", slotId, w.job().getClass().getSimpleName(),
         w.ticket(), w.attempt());
-    CompletableFuture<StageResult> f = CompletableFuture.supplyAsync(() -> work.run(w.job(), w.input()), imageExecutor);
+    long deadline = w.remainingMillis() > MAX_REMAINING_MILLIS ? Long.MAX_VALUE
+        : System.nanoTime() + w.remainingMillis() * 1_000_000L;
+    CompletableFuture<StageResult> f = CompletableFuture.supplyAsync(
+        () -> work.run(w.job(), w.input(), deadline, w.suspect()), imageExecutor);
     getContext().pipeToSelf(f, (result, error) -> new Finished(w, result != null ? result
         : StageResult.failure(StageResult.Status.FAILED, "internal error in " + slotId, 0, work.node(w.job().stage()))));
     return this;
@@ -174,8 +213,15 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
     current = null;
     StageResult result = f.result();
     metrics.recordWork(f.work().job().stage(), result.workMillis());
-    if (result.image() != null && result.image().sizeBytes() > maxPayloadBytes
-        && f.work().replyTo().path().address().hasGlobalScope()) {
+    boolean senderElsewhere = f.work().replyTo().path().address().hasGlobalScope();
+    if (f.work().hold() && senderElsewhere && result.image() instanceof ImagePayload.Decoded d) {
+      // The next stage takes the image from here (docs/decisions/pipeline.md, 10): the sender gets a reference.
+      String key = java.util.UUID.randomUUID().toString();
+      outputs.tell(new StageOutputs.Hold(key, d));
+      result = new StageResult(result.status(), result.message(), new ImagePayload.Held(outputs, member, key,
+          d.raster().width(), d.raster().height(), d.raster().hasAlpha(), d.sourceFormat()), result.width(),
+          result.height(), result.sourceWidth(), result.sourceHeight(), result.workMillis(), result.node());
+    } else if (result.image() != null && result.image().sizeBytes() > maxPayloadBytes && senderElsewhere) {
       // Artery would drop the oversized frame and the sender would wait for nothing: say why instead.
       result = StageResult.failure(StageResult.Status.FAILED, "result too large to send back to another node: "
           + result.image().sizeBytes() + " bytes (the cluster's frame limit allows " + maxPayloadBytes + ")",

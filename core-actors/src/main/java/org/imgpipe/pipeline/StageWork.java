@@ -59,13 +59,23 @@ public class StageWork {
    * Counted as a running image job, so that kernels split their rows only over otherwise idle cores.
    */
   public StageResult run(StageJob job, ImagePayload input) {
-    return Rows.job(() -> runCounted(job, input));
+    return run(job, input, Long.MAX_VALUE, false);
   }
 
-  private StageResult runCounted(StageJob job, ImagePayload input) {
+  /**
+   * As {@link #run(StageJob, ImagePayload)}, by {@code deadlineNanos} (System.nanoTime; Long.MAX_VALUE: none).
+   * {@code alone}: the job reserves the node's whole image-memory budget, so that no other image work runs
+   * beside it (a job a node was lost on before: its estimate may be wrong).
+   */
+  public StageResult run(StageJob job, ImagePayload input, long deadlineNanos, boolean alone) {
+    return Rows.job(() -> runCounted(job, input, alone));
+  }
+
+  private StageResult runCounted(StageJob job, ImagePayload input, boolean alone) {
     long start = System.nanoTime();
     String node = node(job.stage());
-    try (ImageMemory.Lease lease = memory.reserve(peakBytes(job, input), memoryWait)) {
+    long need = alone ? Math.max(memory.budget(), peakBytes(job, input)) : peakBytes(job, input);
+    try (ImageMemory.Lease lease = memory.reserve(need, memoryWait)) {
       return work(job, input, start, node);
     } catch (ImagingException e) {
       return StageResult.failure(StageResult.Status.FAILED, e.getMessage(), millisSince(start), node);

@@ -122,6 +122,101 @@ class PipelineSerializerTest {
   }
 
   @Test
+  void aSmoothRasterCrossesCompressedAndComesBackBitForBit() throws Exception {
+    TestProbe<StageSlot.Reply> probe = kit.createTestProbe();
+    PipelineSerializer s = (PipelineSerializer) serialization.serializerFor(StageSlot.Work.class);
+    for (Raster r : List.of(TestImages.smoothScene(640, 360), TestImages.photoLikeWithAlpha(300, 200, 9))) {
+      StageSlot.Work w = new StageSlot.Work(1, 1, new StageJob.Format("PNG", 0),
+          new ImagePayload.Decoded(r, ImageFormat.PNG), 50, probe.getRef());
+      byte[] bytes = s.toBinary(w);
+      long raw = (long) r.width() * r.height() * (r.hasAlpha() ? 4 : 3);
+      // A smooth scene shrinks to a small fraction; grainy translucent pixels still save a good part.
+      long bound = r.hasAlpha() ? raw * 3 / 4 : raw / 8;
+      assertTrue(bytes.length < bound, bytes.length + " bytes on the wire for " + raw + " bytes of pixels");
+      Raster back = ((ImagePayload.Decoded) ((StageSlot.Work) s.fromBinary(bytes, "W")).input()).raster();
+      assertEquals(r.hasAlpha(), back.hasAlpha());
+      assertArrayEquals(r.argb(), back.argb());
+    }
+  }
+
+  @Test
+  void noiseThatDoesNotCompressCrossesAsRawPixels() throws Exception {
+    TestProbe<StageSlot.Reply> probe = kit.createTestProbe();
+    PipelineSerializer s = (PipelineSerializer) serialization.serializerFor(StageSlot.Done.class);
+    java.util.Random rnd = new java.util.Random(5);
+    int[] px = new int[200 * 100];
+    for (int i = 0; i < px.length; i++) {
+      px[i] = 0xFF000000 | rnd.nextInt(0x1000000);
+    }
+    Raster noise = new Raster(px, 200, 100, false);
+    StageSlot.Done d = new StageSlot.Done(1, 1, "filter-0", new StageResult(StageResult.Status.OK, "",
+        new ImagePayload.Decoded(noise, null), 200, 100, 200, 100, 1, "n"));
+    byte[] bytes = s.toBinary(d);
+    assertTrue(bytes.length >= 200 * 100 * 3 && bytes.length < 200 * 100 * 3 + 200, "" + bytes.length);
+    assertArrayEquals(px, ((ImagePayload.Decoded) ((StageSlot.Done) s.fromBinary(bytes, "D")).result().image())
+        .raster().argb());
+  }
+
+  @Test
+  void heldImagesForwardsAndQuarantineAnnouncementsSurvive() throws Exception {
+    TestProbe<StageOutputs.Command> outputs = kit.createTestProbe();
+    TestProbe<StageSlot.Reply> pool = kit.createTestProbe();
+    ImagePayload.Held held = new ImagePayload.Held(outputs.getRef(), "akka://imgpipe@10.0.0.1:25520", "k-1", 1280,
+        720, false, ImageFormat.JPEG);
+    StageResult ok = new StageResult(StageResult.Status.OK, "", held, 1280, 720, 1920, 1080, 9, "b:50053");
+    assertEquals(ok, ((StageSlot.Done) roundTrip(new StageSlot.Done(4, 1, "filter-1", ok))).result());
+    StageOutputs.Forward f = new StageOutputs.Forward("k-1", "watermark-2", 7, 3,
+        new StageJob.TextWatermark("x", "center", 30, "#FFFFFF", 0.8, false), 999, true, true, pool.getRef());
+    assertEquals(f, roundTrip(f));
+    assertEquals(new StageOutputs.Release("k-1"), roundTrip(new StageOutputs.Release("k-1")));
+    assertEquals(new StageOutputs.Missing(7, 3, "k-1"), roundTrip(new StageOutputs.Missing(7, 3, "k-1")));
+    assertEquals(new StageSlot.Started(7, 3, "watermark-2"), roundTrip(new StageSlot.Started(7, 3, "watermark-2")));
+    Quarantine.Announce a = new Quarantine.Announce("ab".repeat(32), 600_000, "Resize lost 2 nodes on it");
+    assertEquals(a, roundTrip(a));
+    for (StageResult.Status st : StageResult.Status.values()) {
+      StageResult r = StageResult.failure(st, "m", 0, "");
+      assertEquals(r, ((StageSlot.Done) roundTrip(new StageSlot.Done(1, 1, "resize-0", r))).result());
+    }
+  }
+
+  @Test
+  void aRasterLargerThanThePixelLimitIsRefusedBeforeItIsAllocated() throws Exception {
+    PipelineSerializer s = (PipelineSerializer) serialization.serializerFor(StageSlot.Done.class);
+    StageSlot.Done d = new StageSlot.Done(1, 1, "filter-0", new StageResult(StageResult.Status.OK, "",
+        new ImagePayload.Decoded(TestImages.smoothScene(64, 64), null), 64, 64, 64, 64, 1, "n"));
+    byte[] bytes = s.toBinary(d);
+    // The raster's width and height follow the version, ticket, attempt, slot id, status, message, tag and format.
+    int at = 1 + 8 + 4 + (4 + "filter-0".length()) + (4 + "OK".length()) + 4 + 1 + 4;
+    java.nio.ByteBuffer.wrap(bytes).putInt(at, 60_000).putInt(at + 4, 60_000);
+    Exception e = assertThrows(NotSerializableException.class, () -> s.fromBinary(bytes, "D"));
+    assertTrue(e.getMessage().contains("60000x60000 is outside this node's limit"), e.getMessage());
+  }
+
+  @Test
+  void aCompressedRasterThatDoesNotHoldItsPixelsIsRefused() throws Exception {
+    PipelineSerializer s = (PipelineSerializer) serialization.serializerFor(StageSlot.Done.class);
+    StageSlot.Done d = new StageSlot.Done(1, 1, "filter-0", new StageResult(StageResult.Status.OK, "",
+        new ImagePayload.Decoded(TestImages.smoothScene(320, 200), null), 1, 1, 1, 1, 1, "n"));
+    byte[] bytes = s.toBinary(d);
+    int at = 1 + 8 + 4 + (4 + "filter-0".length()) + (4 + "OK".length()) + 4;
+    assertEquals(4, bytes[at], "compact raster tag");
+    // Claim a taller image than the compressed data holds.
+    int height = at + 1 + 4 + 4;
+    java.nio.ByteBuffer.wrap(bytes).putInt(height, 201);
+    Exception e = assertThrows(NotSerializableException.class, () -> s.fromBinary(bytes, "D"));
+    assertTrue(e.getMessage().contains("does not hold 320x201 pixels"), e.getMessage());
+  }
+
+  @Test
+  void aMessageOfAnotherFormatVersionIsRefusedWithTheReason() throws Exception {
+    PipelineSerializer s = (PipelineSerializer) serialization.serializerFor(StageSlot.Accepted.class);
+    byte[] good = s.toBinary(new StageSlot.Accepted(1, 1, "x", "y"));
+    good[0] = 2;
+    Exception e = assertThrows(NotSerializableException.class, () -> s.fromBinary(good, "A"));
+    assertTrue(e.getMessage().contains("format version 2"), e.getMessage());
+  }
+
+  @Test
   void corruptBytesAreRefusedNotTrusted() throws Exception {
     PipelineSerializer s = (PipelineSerializer) serialization.serializerFor(StageSlot.Work.class);
     assertThrows(NotSerializableException.class, () -> s.fromBinary(new byte[] {0, 0, 0, 1}, "W"));

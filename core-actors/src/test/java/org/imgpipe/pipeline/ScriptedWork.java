@@ -27,7 +27,7 @@ class ScriptedWork extends StageWork {
   }
 
   @Override
-  public StageResult run(StageJob job, ImagePayload input) {
+  public StageResult run(StageJob job, ImagePayload input, long deadlineNanos, boolean alone) {
     seen.add(new Seen(job, input == null ? null : input.getClass(), node(job.stage())));
     String name = scriptName(job);
     try {
@@ -52,7 +52,7 @@ class ScriptedWork extends StageWork {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return super.run(unscripted(job, name), input);
+    return super.run(unscripted(job, name), input, deadlineNanos, alone);
   }
 
   private static String scriptName(StageJob job) {

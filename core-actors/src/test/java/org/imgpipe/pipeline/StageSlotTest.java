@@ -43,7 +43,8 @@ class StageSlotTest {
   }
 
   private ActorRef<StageSlot.Command> slot() {
-    return node.kit.spawn(StageSlot.create("format-0", work, images, node.pipeline.metrics(), Duration.ofSeconds(5)));
+    return node.kit.spawn(StageSlot.create("format-0", work, images, node.pipeline.metrics(), Duration.ofSeconds(5),
+        node.kit.createTestProbe(StageOutputs.Command.class).getRef()));
   }
 
   private static StageSlot.Work format(long ticket, int attempt, String format, ActorRef<StageSlot.Reply> to) {
