@@ -9,6 +9,8 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,6 +152,25 @@ public final class SyntheticBatch implements BatchSource {
       g.dispose();
     }
     return img;
+  }
+
+  /**
+   * Writes the batch's images as input_001.png ... into a folder, in the order whose index the original's
+   * options rotate with, for clients that read a folder (../shared/tools/loadgen.py, bench/five-devices.sh):
+   * {@code java -cp ... org.imgpipe.demo.SyntheticBatch DIR [COUNT]}.
+   */
+  public static void main(String[] args) throws IOException {
+    if (args.length < 1) {
+      System.err.println("usage: SyntheticBatch DIR [COUNT]");
+      System.exit(2);
+    }
+    Path dir = Path.of(args[0]);
+    int count = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_IMAGES;
+    Files.createDirectories(dir);
+    for (int i = 1; i <= count; i++) {
+      Files.write(dir.resolve(String.format("input_%03d.png", i)), png(i));
+    }
+    System.out.println("wrote the " + count + " images of the original's batch to " + dir);
   }
 
   /** Image i encoded as PNG, as the original sends it. */

@@ -7,7 +7,9 @@ import java.util.concurrent.TimeUnit;
 import org.imgpipe.config.ImgpipeSettings;
 
 /**
- * The real stage work with test hooks: a filter or format name "HOLD" waits for {@link #release},
+ * The real stage work with test hooks: a filter named "CRASH" runs {@link #crash} (a test stops the node
+ * abruptly there, as a node that runs out of memory would die) and never answers; a filter or format
+ * name "HOLD" waits for {@link #release},
  * "SLEEP-n" sleeps n ms first, "ONCE-n" only the first time it is seen (both then work as NEGATIVE / PNG), and {@link #delayMillis} slows down
  * every job. It records every job and the kind of input it received.
  */
@@ -21,6 +23,8 @@ class ScriptedWork extends StageWork {
   volatile long delayMillis;
   /** When set, every Resize job waits for it. */
   volatile CountDownLatch resizeHold;
+  /** What a "CRASH" filter does to its node. */
+  volatile Runnable crash = () -> { };
 
   ScriptedWork(ImgpipeSettings settings) {
     super(settings);
@@ -34,6 +38,12 @@ class ScriptedWork extends StageWork {
       CountDownLatch rh = resizeHold;
       if (job instanceof StageJob.Resize && rh != null && !rh.await(60, TimeUnit.SECONDS)) {
         throw new IllegalStateException("resize hold never released");
+      }
+      if (name.equals("CRASH")) {
+        Thread killer = new Thread(crash, "crash-" + node(job.stage()));
+        killer.start();
+        killer.join(60_000);
+        return StageResult.failure(StageResult.Status.FAILED, "crashed", 0, node(job.stage()));
       }
       if (name.equals("HOLD")) {
         if (!release.await(60, TimeUnit.SECONDS)) {
