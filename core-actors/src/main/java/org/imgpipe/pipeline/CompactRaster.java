@@ -73,6 +73,13 @@ final class CompactRaster {
     if (!AVAILABLE) {
       throw new IllegalArgumentException("a compressed raster arrived, but zstd is not available on this node");
     }
+    // The frame says how much it holds: a frame that claims anything else is refused before the buffer
+    // for the pixels is allocated.
+    long declared = Zstd.getFrameContentSize(compressed, off, len);
+    if (declared != raw) {
+      throw new IllegalArgumentException("compressed raster does not hold " + width + "x" + height + " pixels"
+          + (declared < 0 ? " (no valid frame header)" : " (it holds " + declared + " bytes)"));
+    }
     byte[] filtered = new byte[(int) raw];
     long n = Zstd.decompressByteArray(filtered, 0, filtered.length, compressed, off, len);
     if (Zstd.isError(n) || n != raw) {
