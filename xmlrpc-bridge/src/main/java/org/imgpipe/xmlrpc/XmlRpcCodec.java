@@ -1,6 +1,7 @@
 package org.imgpipe.xmlrpc;
 
 import java.io.ByteArrayOutputStream;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,6 +68,11 @@ public final class XmlRpcCodec {
     return types;
   }
 
+  /**
+   * Reads a request. A document that is not acceptable XML-RPC (malformed, a DOCTYPE, past a shape limit,
+   * bytes that are not text) is an {@link XmlRpcProtocolException}; an IOException comes only from {@code
+   * in} itself.
+   */
   public XmlRpcCall parseRequest(InputStream in) throws XmlRpcProtocolException, IOException {
     XmlRpcRequestParser parser = new XmlRpcRequestParser(config, types);
     parse(in, parser);
@@ -77,7 +83,10 @@ public final class XmlRpcCodec {
     return new XmlRpcCall(parser.getMethodName(), params == null ? List.of() : new ArrayList<Object>(params));
   }
 
-  /** Reads a response; a fault's cause, if any is sent, is never looked at. */
+  /**
+   * Reads a response; a fault's cause, if any is sent, is never looked at. Exceptions as for {@link
+   * #parseRequest}.
+   */
   public XmlRpcResponse parseResponse(InputStream in) throws XmlRpcProtocolException, IOException {
     XmlRpcResponseParser parser = new XmlRpcResponseParser(config, types);
     parse(in, parser);
@@ -99,6 +108,10 @@ public final class XmlRpcCodec {
       throw new XmlRpcProtocolException(describe(e) + where);
     } catch (SAXException e) {
       throw new XmlRpcProtocolException(describe(e));
+    } catch (CharConversionException e) {
+      // bytes that are not text in the document's encoding: the parser reports them as an IOException
+      throw new XmlRpcProtocolException("the document is not valid text in its encoding"
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     } catch (RuntimeException e) {
       // the fork's parsers throw unchecked exceptions for some malformed values (e.g. a bad faultCode)
       throw new XmlRpcProtocolException("malformed XML-RPC document: " + e.getClass().getSimpleName());
