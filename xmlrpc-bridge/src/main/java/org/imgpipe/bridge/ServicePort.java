@@ -96,6 +96,16 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
     this.inFlight = metrics.inFlight(table.service());
   }
 
+  /** The service's name, as in the original (ResizeService, ...). */
+  String service() {
+    return table.service();
+  }
+
+  /** XML-RPC calls being read or answered now. */
+  int callsInFlight() {
+    return inFlight.get();
+  }
+
   @Override
   public CompletionStage<HttpResponse> apply(HttpRequest request) {
     String path = request.getUri().path();
