@@ -18,7 +18,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.imgpipe.config.ImgpipeSettings;
-import org.imgpipe.pipeline.ImageMemory;
 import org.imgpipe.config.ImgpipeSettings.Role;
 import org.imgpipe.pipeline.PipelineNode;
 import org.imgpipe.xmlrpc.XmlRpcCodec;
@@ -68,7 +67,7 @@ public final class XmlRpcBridge {
   static CompletionStage<BridgeBinding> bindTables(ActorSystem<?> system, Map<Role, MethodTable> tables,
       BooleanSupplier ready, ImgpipeSettings settings, PrometheusMeterRegistry registry) {
     // One budget for the request bodies of all of the node's ports.
-    ImageMemory bodies = new ImageMemory(settings.requestMemoryBytes(), "request", "request bodies");
+    RequestMemory bodies = new RequestMemory(settings.requestMemoryBytes(), settings.requestMemoryPerClientBytes());
     bodies.register(registry, "imgpipe.request.memory");
     XmlRpcCodec codec = new XmlRpcCodec(XmlRpcCodec.Limits.from(settings.limits()));
     BridgeMetrics metrics = new BridgeMetrics(registry);
@@ -89,7 +88,7 @@ public final class XmlRpcBridge {
     for (Role role : new TreeSet<>(tables.keySet())) {
       tables.get(role).withMulticallLimits(MethodTable.MulticallLimits.of(settings));
       ServicePort port = new ServicePort(tables.get(role), codec, maxBytes, metrics, registry, ready, codecExecutor,
-          materializer, request, settings.gzipAnswers(), bodies);
+          materializer, request, settings.httpEdge().bodyTimeout(), settings.gzipAnswers(), bodies);
       pending.put(role, ServiceListener.bind(system, host, settings.ports().of(role), port, http, settings.httpEdge(),
           metrics).toCompletableFuture());
     }

@@ -11,11 +11,12 @@ import org.xml.sax.SAXParseException;
 
 /**
  * Reads a {@code <base64>} value in one pass and in bounded steps: the parser's characters (line breaks
- * and blanks dropped) fill a fixed window of {@link #WINDOW} base64 characters, each full window is
- * decoded at once by the JDK's decoder into a block, and the blocks are joined into the value at the end
- * tag. What one value holds at its peak is its blocks plus the joined value: 1.5 bytes per base64
- * character, plus the window ({@link #PEAK_BYTES_PER_CHAR}); the fork's parser, and an earlier version of
- * this one that kept the whole text in a doubling buffer, held up to 3.5.
+ * and blanks dropped) fill a window of {@link #WINDOW} base64 characters (one per thread, reused), each full
+ * window is decoded at once by the JDK's decoder into a block, and the blocks are joined into the value at
+ * the end tag. What one value allocates, and so at most holds, is its blocks plus the joined value: 1.5
+ * bytes per base64 character ({@link #PEAK_BYTES_PER_CHAR}). The fork's parser, and an earlier version of
+ * this one that kept the whole text in a doubling buffer, held up to 3.5, and allocated 64 KiB for every
+ * value however small.
  */
 final class Base64Parser extends TypeParserImpl {
 
@@ -24,6 +25,8 @@ final class Base64Parser extends TypeParserImpl {
 
   /** Heap one value holds at its peak, per base64 character (the decoded blocks and the joined value). */
   static final double PEAK_BYTES_PER_CHAR = 1.5;
+
+  private static final ThreadLocal<byte[]> WINDOWS = ThreadLocal.withInitial(() -> new byte[WINDOW]);
 
   private int level;
   private byte[] window;
@@ -43,7 +46,7 @@ final class Base64Parser extends TypeParserImpl {
       throw new SAXParseException("Unexpected start tag in atomic element: " + new QName(uri, localName),
           getDocumentLocator());
     }
-    window = new byte[WINDOW];
+    window = WINDOWS.get();
     length = 0;
     blocks = new ArrayList<>();
     decodedBytes = 0;
@@ -86,7 +89,10 @@ final class Base64Parser extends TypeParserImpl {
 
   private byte[] decode(byte[] ascii, int n) throws SAXParseException {
     try {
-      return Base64.getDecoder().decode(n == ascii.length ? ascii : java.util.Arrays.copyOf(ascii, n));
+      // the JDK sizes the answer from the padding: its array is exactly the decoded bytes
+      java.nio.ByteBuffer decoded = Base64.getDecoder().decode(java.nio.ByteBuffer.wrap(ascii, 0, n));
+      byte[] bytes = decoded.array();
+      return decoded.remaining() == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, decoded.remaining());
     } catch (IllegalArgumentException e) {
       throw decodeError(e);
     }
