@@ -25,13 +25,17 @@ import java.util.ArrayDeque;
  * <p>A refused connection gets its answer through Akka HTTP (see {@link ClientConnection}), after the
  * answers of earlier requests; what the client sends after the refused head is read and dropped. Whenever
  * Akka HTTP closes a connection while the client may still be sending, the socket stays open for the
- * linger time, reading and dropping, so that the client reads the answer rather than a reset.
+ * linger time (or until nothing has come for {@link #LINGER_IDLE}), reading and dropping, so that the
+ * client reads the answer rather than a reset.
  */
 final class ConnectionGuard extends GraphStage<BidiShape<ByteString, ByteString, ByteString, ByteString>> {
 
   private static final int MAX_CHUNK_LINE = 4096;
   private static final String HEAD_TIMER = "head";
   private static final String LINGER_TIMER = "linger";
+  private static final String LINGER_IDLE_TIMER = "linger-idle";
+  /** A closing connection from which nothing arrives for this long is closed before its linger time is up. */
+  private static final Duration LINGER_IDLE = Duration.ofMillis(250);
 
   private final Inlet<ByteString> fromServer = Inlet.create("ConnectionGuard.fromServer");
   private final Outlet<ByteString> toClient = Outlet.create("ConnectionGuard.toClient");
@@ -84,6 +88,8 @@ final class ConnectionGuard extends GraphStage<BidiShape<ByteString, ByteString,
             ByteString bytes = grab(fromClient);
             if (state != State.DROP) {
               read(bytes);
+            } else if (answersDone) {
+              scheduleOnce(LINGER_IDLE_TIMER, LINGER_IDLE); // still sending: keep reading a little longer
             }
             sendToServer();
             readMore();
@@ -134,6 +140,7 @@ final class ConnectionGuard extends GraphStage<BidiShape<ByteString, ByteString,
               pending.clear();
               cancelTimer(HEAD_TIMER);
               scheduleOnce(LINGER_TIMER, linger);
+              scheduleOnce(LINGER_IDLE_TIMER, LINGER_IDLE);
               readMore();
             }
           }
@@ -164,7 +171,7 @@ final class ConnectionGuard extends GraphStage<BidiShape<ByteString, ByteString,
           refuse(Refusal.headTimeout(headTimeout));
           sendToServer();
           readMore();
-        } else if (key.equals(LINGER_TIMER)) {
+        } else if (key.equals(LINGER_TIMER) || key.equals(LINGER_IDLE_TIMER)) {
           completeStage();
         }
       }

@@ -23,17 +23,24 @@ import java.util.concurrent.TimeUnit;
  * fit waits (unread: the socket pushes back on the client) without blocking a thread, for at most a given
  * time.
  *
- * <p>Bodies are served oldest first, and a younger body is given memory only while what is left still
- * covers what the older bodies have declared they will need: bodies that each hold part of the memory and
- * each wait for more can then never block one another for good (the oldest can always finish). The bodies
- * of one client address may hold at most their share (imgpipe.limits.request-memory-per-client).
+ * <p>Bodies are served oldest first (a younger one passes only with what leaves the oldest waiting one
+ * its room), and a younger body is given memory only while what is left still covers what the older
+ * bodies have declared they will need (by Content-Length), so that declared bodies can never block one
+ * another for good. Bodies that declared nothing (chunked, gzip) could: when every body holding memory
+ * waits for more, the one holding most gives up with a retry fault. The bodies of one client address may
+ * hold at most their share (imgpipe.limits.request-memory-per-client), and a quarter of the memory is kept
+ * for small calls ({@link #smallLimit}).
  */
 final class RequestMemory {
 
   private final long budget;
   private final long perClient;
+  private final TreeMap<Long, Body> open = new TreeMap<>();
   private final TreeMap<Long, Body> reading = new TreeMap<>();
-  private final List<Want> waiting = new ArrayList<>();
+  /** Waiting wants, oldest body first (a body reading gzip may wait for its sent and its inflated bytes at once). */
+  private final java.util.TreeSet<Want> waiting = new java.util.TreeSet<>(
+      java.util.Comparator.<Want>comparingLong(w -> w.body.age).thenComparingLong(w -> w.seq));
+  private long nextWant;
   private final Map<InetAddress, Long> byClient = new HashMap<>();
   private long nextAge;
   private long inUse;
@@ -46,12 +53,13 @@ final class RequestMemory {
   }
 
   /**
-   * A body starts arriving from {@code client}; {@code expected} is what it will need in all, as far as its
-   * headers tell (0 when they do not), which younger bodies leave room for.
+   * A body starts arriving from {@code client}; {@code expected} is what it will need in all as far as its
+   * headers tell ({@code declared}: they do), which younger bodies leave room for.
    */
-  synchronized Body open(InetAddress client, long expected) {
-    Body b = new Body(nextAge++, client, expected);
+  synchronized Body open(InetAddress client, long expected, boolean declared) {
+    Body b = new Body(nextAge++, client, expected, declared && expected <= smallLimit());
     reading.put(b.age, b);
+    open.put(b.age, b);
     return b;
   }
 
@@ -76,21 +84,32 @@ final class RequestMemory {
     private final long age;
     private final InetAddress client;
     private final long expected;
+    private final boolean small;
     private long held;
     private boolean done;
     private boolean closed;
+    private int wants;
 
-    private Body(long age, InetAddress client, long expected) {
+    private Body(long age, InetAddress client, long expected, boolean small) {
       this.age = age;
       this.client = client;
       this.expected = expected;
+      this.small = small;
+    }
+
+    /** Whether the body counts as large once it holds {@code more} bytes more. */
+    private boolean large(long more) {
+      return !small || held + more > smallLimit();
     }
 
     /**
      * Takes {@code bytes} more for this body: at once if they fit, else when they do, within {@code maxWait}.
-     * Fails with a MemoryError {@link Fault} when they never can or the wait runs out.
+     * Fails with a MemoryError {@link Fault} when they never can, the wait runs out, or the body is chosen
+     * to give its memory back because every body holding memory waits for more.
      */
     CompletionStage<Void> take(long bytes, Duration maxWait) {
+      List<Runnable> after = new ArrayList<>();
+      Want w;
       synchronized (RequestMemory.this) {
         if (closed) {
           return CompletableFuture.failedFuture(new IllegalStateException("the body was given back"));
@@ -100,36 +119,45 @@ final class RequestMemory {
         } catch (Fault f) {
           return CompletableFuture.failedFuture(f);
         }
-        if (waiting.isEmpty() && fits(this, bytes)) {
+        // a body may pass the waiting ones only by what leaves the first of them its room
+        if (fits(this, bytes + (waiting.isEmpty() ? 0 : waiting.first().bytes))) {
           grant(this, bytes);
           return CompletableFuture.completedFuture(null);
         }
-        Want w = new Want(this, bytes, maxWait);
+        w = new Want(this, bytes, maxWait);
         waiting.add(w);
-        waiting.sort((a, b) -> Long.compare(a.body.age, b.body.age));
+        wants++;
         waits++;
-        w.result.orTimeout(maxWait.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ok, error) -> {
-          if (error != null) {
-            synchronized (RequestMemory.this) {
-              waiting.remove(w);
-              serveWaiting();
-            }
-          }
-        });
-        return w.result.exceptionallyCompose(error -> CompletableFuture.failedFuture(
-            error instanceof java.util.concurrent.TimeoutException ? w.timedOut() : error));
+        breakDeadlock(after);
       }
+      after.forEach(Runnable::run);
+      w.result.orTimeout(maxWait.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ok, error) -> {
+        if (error != null) {
+          List<Runnable> then = new ArrayList<>();
+          synchronized (RequestMemory.this) {
+            if (waiting.remove(w)) {
+              wants--;
+            }
+            serveWaiting(then);
+          }
+          then.forEach(Runnable::run);
+        }
+      });
+      return w.result.exceptionallyCompose(error -> CompletableFuture.failedFuture(
+          error instanceof java.util.concurrent.TimeoutException ? w.timedOut() : error));
     }
 
     /** The body has arrived: it will take no more, and younger bodies need no longer leave room for it. */
     void finishedReading() {
+      List<Runnable> after = new ArrayList<>();
       synchronized (RequestMemory.this) {
         if (!done) {
           done = true;
           reading.remove(age);
-          serveWaiting();
+          serveWaiting(after);
         }
       }
+      after.forEach(Runnable::run);
     }
 
     long held() {
@@ -141,6 +169,7 @@ final class RequestMemory {
     /** Gives back everything the body holds (once; closing again does nothing). */
     @Override
     public void close() {
+      List<Runnable> after = new ArrayList<>();
       synchronized (RequestMemory.this) {
         if (closed) {
           return;
@@ -148,24 +177,28 @@ final class RequestMemory {
         closed = true;
         done = true;
         reading.remove(age);
+        open.remove(age);
         inUse -= held;
         byClient.computeIfPresent(client, (c, n) -> n - held <= 0 ? null : n - held);
         held = 0;
-        waiting.removeIf(w -> {
+        for (Iterator<Want> it = waiting.iterator(); it.hasNext(); ) {
+          Want w = it.next();
           if (w.body == this) {
-            w.result.completeExceptionally(new IllegalStateException("the body was given back"));
-            return true;
+            it.remove();
+            after.add(() -> w.result.completeExceptionally(new IllegalStateException("the body was given back")));
           }
-          return false;
-        });
-        serveWaiting();
+        }
+        wants = 0;
+        serveWaiting(after);
       }
+      after.forEach(Runnable::run);
     }
   }
 
   /** A body waiting for memory. */
   private final class Want {
     final Body body;
+    final long seq = nextWant++;
     final long bytes;
     final Duration maxWait;
     final CompletableFuture<Void> result = new CompletableFuture<>();
@@ -190,6 +223,17 @@ final class RequestMemory {
         || byClient.getOrDefault(body.client, 0L) + bytes > perClient) {
       return false;
     }
+    if (body.large(bytes)) {
+      long large = body.held + bytes;
+      for (Body other : open.values()) {
+        if (other != body && other.large(0)) {
+          large += other.held;
+        }
+      }
+      if (large > budget - smallLimit()) {
+        return false;
+      }
+    }
     long olderNeeds = 0;
     for (Body older : reading.headMap(body.age, false).values()) {
       olderNeeds += Math.max(0, older.expected - older.held);
@@ -204,17 +248,62 @@ final class RequestMemory {
     byClient.merge(body.client, bytes, Long::sum);
   }
 
-  /** Grants the waiting bodies that fit now, oldest first. */
-  private void serveWaiting() {
+  /** Grants the waiting bodies that fit now, oldest first; their callers go on after the lock is let go. */
+  private void serveWaiting(List<Runnable> after) {
+    long firstBlocked = 0;
     for (Iterator<Want> it = waiting.iterator(); it.hasNext(); ) {
       Want w = it.next();
       if (w.result.isDone()) {
         it.remove();
-      } else if (fits(w.body, w.bytes)) {
+        w.body.wants--;
+      } else if (!fits(w.body, w.bytes + firstBlocked)) {
+        firstBlocked = firstBlocked == 0 ? w.bytes : firstBlocked;
+      } else {
         it.remove();
+        w.body.wants--;
         grant(w.body, w.bytes);
-        w.result.complete(null);
+        after.add(() -> {
+          if (!w.result.complete(null)) {
+            // timed out meanwhile: the caller has given up; the body gives it back when it closes
+          }
+        });
       }
+    }
+    breakDeadlock(after);
+  }
+
+  /**
+   * When every body that holds memory waits for more and none can be served, none would ever give any
+   * back: the waiting body that holds the most (not the oldest waiter) gives up, with a fault that says to
+   * retry, until the oldest can go on. Bodies still arriving, or read and being answered, give their
+   * memory back by themselves, so while there is one there is no dead end.
+   */
+  private void breakDeadlock(List<Runnable> after) {
+    while (waiting.size() > 1) {
+      for (Body b : open.values()) {
+        if (b.held > 0 && b.wants == 0) {
+          return;
+        }
+      }
+      Body oldest = waiting.first().body;
+      Want victim = null;
+      for (Want w : waiting) {
+        if (w.body != oldest && w.body.held > 0 && (victim == null || w.body.held >= victim.body.held)) {
+          victim = w;
+        }
+      }
+      if (victim == null) {
+        return;
+      }
+      Want v = victim;
+      waiting.remove(v);
+      v.body.wants--;
+      Fault f = Fault.memory("no memory came free for this request: it holds " + mb(v.body.held) + " MB of the "
+          + mb(budget) + " MB this node allows for request bodies and needs more, while other large requests "
+          + "hold the rest and wait too; retry later");
+      after.add(() -> v.result.completeExceptionally(f));
+      // its memory is given back when its call fails and closes the body; until then the others wait
+      return;
     }
   }
 
@@ -233,6 +322,15 @@ final class RequestMemory {
 
   long budget() {
     return budget;
+  }
+
+  /**
+   * The part of the budget kept for small calls: a body that declared (by Content-Length) that it needs at
+   * most this much may use it; large bodies, and those that declared nothing, share the rest. A burst of
+   * large or gzip bodies then never holds up a call of an ordinary photo.
+   */
+  long smallLimit() {
+    return budget / 4;
   }
 
   synchronized long inUse() {

@@ -183,7 +183,7 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
       return CompletableFuture.completedFuture(closing(xml(codec.faultBytes(Fault.CODE, f.faultString()), gzipAnswer)));
     }
     inFlight.incrementAndGet();
-    RequestMemory.Body body = memory.open(client(request), expected);
+    RequestMemory.Body body = memory.open(client(request), expected, identity && declared.isPresent());
     boolean[] read = new boolean[1];
     return body.take(ParseCost.FIXED, readTimeout)
         .thenCompose(ok -> readBody(request, body, identity ? null : encoding))
