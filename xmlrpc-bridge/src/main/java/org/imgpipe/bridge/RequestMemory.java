@@ -63,10 +63,15 @@ final class RequestMemory {
     return b;
   }
 
-  /** Refuses at once what could never fit: more than the whole budget, or than one client's share. */
+  /**
+   * Refuses at once what could never fit: more than one body may hold (the large bodies' three quarters of
+   * the budget), or than one client's share.
+   */
   void checkFits(long bytes) {
-    if (bytes > budget) {
-      throw tooLarge(bytes, budget, "the node allows " + mb(budget) + " MB for request bodies");
+    long oneBody = Math.max(smallLimit(), budget - smallLimit());
+    if (bytes > oneBody) {
+      throw tooLarge(bytes, oneBody, "the node allows " + mb(budget) + " MB for request bodies, " + mb(oneBody)
+          + " MB of them for one large request");
     }
     if (bytes > perClient) {
       throw tooLarge(bytes, perClient, "the node allows " + mb(perClient) + " MB for the request bodies of one "
@@ -120,7 +125,7 @@ final class RequestMemory {
           return CompletableFuture.failedFuture(f);
         }
         // a body may pass the waiting ones only by what leaves the first of them its room
-        if (fits(this, bytes + (waiting.isEmpty() ? 0 : waiting.first().bytes))) {
+        if (fitsAhead(this, bytes, waiting.isEmpty() ? 0 : waiting.first().bytes)) {
           grant(this, bytes);
           return CompletableFuture.completedFuture(null);
         }
@@ -217,28 +222,37 @@ final class RequestMemory {
     }
   }
 
-  /** Whether {@code bytes} more for {@code body} leave the room the older, unfinished bodies declared. */
+  /**
+   * Whether {@code bytes} more for {@code body} fit: in the budget, in the client's share, in the large
+   * bodies' part when the body is large, and leaving the room the older unfinished bodies declared they
+   * still need (of the large part, for a large body).
+   */
   private boolean fits(Body body, long bytes) {
-    if (inUse + bytes > budget
-        || byClient.getOrDefault(body.client, 0L) + bytes > perClient) {
+    if (inUse + bytes > budget || byClient.getOrDefault(body.client, 0L) + bytes > perClient) {
       return false;
     }
-    if (body.large(bytes)) {
-      long large = body.held + bytes;
-      for (Body other : open.values()) {
-        if (other != body && other.large(0)) {
-          large += other.held;
-        }
-      }
-      if (large > budget - smallLimit()) {
-        return false;
-      }
-    }
+    boolean large = body.large(bytes);
     long olderNeeds = 0;
     for (Body older : reading.headMap(body.age, false).values()) {
-      olderNeeds += Math.max(0, older.expected - older.held);
+      if (!large || older.large(0) || older.expected > smallLimit()) {
+        olderNeeds += Math.max(0, older.expected - older.held);
+      }
     }
-    return inUse + bytes + olderNeeds <= budget;
+    if (!large) {
+      return inUse + bytes + olderNeeds <= budget;
+    }
+    long largeHeld = body.held + bytes;
+    for (Body other : open.values()) {
+      if (other != body && other.large(0)) {
+        largeHeld += other.held;
+      }
+    }
+    return largeHeld + olderNeeds <= budget - smallLimit();
+  }
+
+  /** Whether a body may take {@code bytes} ahead of the waiting ones: only by what leaves the first its room. */
+  private boolean fitsAhead(Body body, long bytes, long firstWaiting) {
+    return fits(body, bytes) && inUse + bytes + firstWaiting <= budget;
   }
 
   private void grant(Body body, long bytes) {
@@ -256,7 +270,7 @@ final class RequestMemory {
       if (w.result.isDone()) {
         it.remove();
         w.body.wants--;
-      } else if (!fits(w.body, w.bytes + firstBlocked)) {
+      } else if (!fitsAhead(w.body, w.bytes, firstBlocked)) {
         firstBlocked = firstBlocked == 0 ? w.bytes : firstBlocked;
       } else {
         it.remove();
