@@ -17,6 +17,7 @@ import akka.stream.TLSProtocol;
 import akka.stream.javadsl.BidiFlow;
 import akka.stream.javadsl.Flow;
 import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.Source;
 import akka.stream.javadsl.TLSPlacebo;
 import akka.stream.javadsl.Tcp;
 import akka.util.ByteString;
@@ -44,6 +45,9 @@ final class ServiceListener {
    * sending its body reads the answer rather than a reset.
    */
   private static final Duration LINGER = Duration.ofSeconds(2);
+
+  /** A refused connection from which nothing arrives for this long is closed. */
+  private static final Duration LINGER_IDLE = Duration.ofMillis(250);
 
   /** Akka HTTP's default listen backlog. */
   private static final int BACKLOG = 100;
@@ -83,7 +87,18 @@ final class ServiceListener {
         .bind(host, portNumber, BACKLOG, List.of(), false, idleTimeout)
         .to(Sink.foreach(incoming -> {
           InetSocketAddress remote = incoming.remoteAddress();
-          ClientConnection connection = new ClientConnection(remote, limits.opened(remote.getAddress()));
+          Refusal atAccept = limits.opened(remote.getAddress());
+          if (atAccept != null) {
+            // a fresh connection has no answer pending: the refusal is written straight away, without the
+            // cost of an HTTP server layer (an attacker opening connections by the thousand pays more than we do)
+            metrics.refused(port.service(), atAccept.reason());
+            incoming.handleWith(refusedAtAccept(atAccept).watchTermination((notUsed, done) -> {
+              done.whenComplete((d, e) -> limits.closed(remote.getAddress()));
+              return notUsed;
+            }), materializer);
+            return;
+          }
+          ClientConnection connection = new ClientConnection(remote, null);
           ConnectionGuard guard = new ConnectionGuard(connection, edge.requestHeadTimeout(), edge.maxRequestHeadBytes(),
               LINGER, () -> metrics.refused(port.service(), connection.refusal().reason()));
           Flow<ByteString, ByteString, NotUsed> server = Http.get(system)
@@ -100,6 +115,20 @@ final class ServiceListener {
         }))
         .run(materializer);
     return bound.thenApply(b -> new ServiceListener(b, kill, terminating, port::callsInFlight, system));
+  }
+
+  /**
+   * A connection refused as it is accepted: the refusal's answer, then whatever the client sends is read and
+   * dropped until it has sent nothing for a moment (so that it reads the answer rather than a reset).
+   */
+  private static Flow<ByteString, ByteString, NotUsed> refusedAtAccept(Refusal r) {
+    byte[] text = (r.text() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String head = "HTTP/1.1 " + r.status().intValue() + " " + r.status().reason() + "\r\n"
+        + "Content-Type: text/plain; charset=UTF-8\r\nContent-Length: " + text.length + "\r\nConnection: close\r\n\r\n";
+    ByteString answer = ByteString.fromString(head, java.nio.charset.StandardCharsets.US_ASCII).concat(ByteString.fromArray(text));
+    return Flow.fromSinkAndSourceCoupled(
+        Flow.of(ByteString.class).idleTimeout(LINGER_IDLE).to(Sink.ignore()),
+        Source.single(answer).concat(Source.<ByteString>maybe().takeWithin(LINGER)));
   }
 
   /** The requests of one connection, one at a time (Akka HTTP's pipelining limit is 1). */
