@@ -1,13 +1,16 @@
 package org.imgpipe.xmlrpc;
 
+import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.ws.commons.serialize.CharSetXMLWriter;
 import org.apache.xmlrpc.XmlRpcConfig;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.XmlRpcRequest;
@@ -18,7 +21,6 @@ import org.apache.xmlrpc.common.XmlRpcStreamRequestConfig;
 import org.apache.xmlrpc.common.XmlRpcWorkerFactory;
 import org.apache.xmlrpc.parser.XmlRpcRequestParser;
 import org.apache.xmlrpc.parser.XmlRpcResponseParser;
-import org.apache.xmlrpc.serializer.DefaultXMLWriterFactory;
 import org.apache.xmlrpc.serializer.XmlRpcWriter;
 import org.imgpipe.config.ImgpipeSettings;
 import org.xml.sax.ContentHandler;
@@ -200,12 +202,25 @@ public final class XmlRpcCodec {
     return out.toByteArray();
   }
 
-  private ContentHandler writerFor(OutputStream out) throws IOException {
-    try {
-      return new DefaultXMLWriterFactory().getXmlWriter(config, out);
-    } catch (XmlRpcException e) {
-      throw new IOException(e.getMessage(), e);
-    }
+  /**
+   * The fork's UTF-8 writer, except for characters beyond the Basic Multilingual Plane (emoji, many CJK
+   * ideographs): its writer tests each UTF-16 half on its own, finds that half not encodable, and writes a
+   * character reference to it ({@code &#55357;}), which is not an XML character, so no parser reads the
+   * document (found by fuzzing). Here both halves go to the UTF-8 stream, which writes the character.
+   */
+  public static ContentHandler writerFor(OutputStream out) {
+    CharSetXMLWriter w = new CharSetXMLWriter() {
+      @Override
+      public boolean canEncode(char c) {
+        return Character.isSurrogate(c) || super.canEncode(c);
+      }
+    };
+    w.setEncoding(XmlRpcStreamRequestConfig.UTF8_ENCODING);
+    w.setDeclarating(true);
+    w.setIndenting(false);
+    w.setFlushing(true);
+    w.setWriter(new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8)));
+    return w;
   }
 
   static String utf8(byte[] bytes) {

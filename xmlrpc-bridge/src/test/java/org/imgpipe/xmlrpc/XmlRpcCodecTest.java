@@ -270,4 +270,16 @@ class XmlRpcCodecTest {
         () -> codec.parseRequest(new ByteArrayInputStream(doc)));
     assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
   }
+
+  @Test
+  void charactersBeyondTheBasicPlaneAreWrittenAsCharactersNotAsSurrogateReferences() throws Exception {
+    String text = "watermark \uD83D\uDE00 \uD840\uDC0B end"; // an emoji and a CJK ideograph of plane 2
+    byte[] xml = codec.requestBytes("m", List.of(text, Map.of("k", text)));
+    assertFalse(new String(xml, StandardCharsets.UTF_8).contains("&#55"), new String(xml, StandardCharsets.UTF_8));
+    XmlRpcCall c = codec.parseRequest(new ByteArrayInputStream(xml));
+    assertEquals(text, c.params().get(0));
+    assertEquals(text, ((Map<?, ?>) c.params().get(1)).get("k"));
+    XmlRpcResponse r = codec.parseResponse(new ByteArrayInputStream(codec.responseBytes(text)));
+    assertEquals(text, r.value());
+  }
 }
