@@ -26,12 +26,16 @@ import java.util.concurrent.TimeUnit;
  * <p>Bodies are served oldest first (a younger one passes only with what leaves the oldest waiting one
  * its room), and a younger body is given memory only while what is left still covers what the older
  * bodies have declared they will need (by Content-Length), so that declared bodies can never block one
- * another for good. Bodies that declared nothing (chunked, gzip) could: when every body holding memory
- * waits for more, the one holding most gives up with a retry fault. The bodies of one client address may
+ * another for good. Bodies that declared nothing (chunked, gzip) go past their first MiB one at a time,
+ * oldest first; should bodies still block one another (every body holding memory waits for more), the one
+ * holding most gives up with a retry fault. The bodies of one client address may
  * hold at most their share (imgpipe.limits.request-memory-per-client), and a quarter of the memory is kept
  * for small calls ({@link #smallLimit}).
  */
 final class RequestMemory {
+
+  /** What a body that declared no size may hold before it waits for the older such bodies to be read. */
+  static final long UNDECLARED_GATE = 1 << 20;
 
   private final long budget;
   private final long perClient;
@@ -57,7 +61,7 @@ final class RequestMemory {
    * headers tell ({@code declared}: they do), which younger bodies leave room for.
    */
   synchronized Body open(InetAddress client, long expected, boolean declared) {
-    Body b = new Body(nextAge++, client, expected, declared && expected <= smallLimit());
+    Body b = new Body(nextAge++, client, expected, declared, declared && expected <= smallLimit());
     reading.put(b.age, b);
     open.put(b.age, b);
     return b;
@@ -90,15 +94,17 @@ final class RequestMemory {
     private final InetAddress client;
     private final long expected;
     private final boolean small;
+    private final boolean declared;
     private long held;
     private boolean done;
     private boolean closed;
     private int wants;
 
-    private Body(long age, InetAddress client, long expected, boolean small) {
+    private Body(long age, InetAddress client, long expected, boolean declared, boolean small) {
       this.age = age;
       this.client = client;
       this.expected = expected;
+      this.declared = declared;
       this.small = small;
     }
 
@@ -230,6 +236,15 @@ final class RequestMemory {
   private boolean fits(Body body, long bytes) {
     if (inUse + bytes > budget || byClient.getOrDefault(body.client, 0L) + bytes > perClient) {
       return false;
+    }
+    if (!body.declared && body.held + bytes > UNDECLARED_GATE) {
+      // bodies that declared no size go past the gate one at a time, in order: they queue instead of each
+      // holding a part and waiting for more
+      for (Body older : reading.headMap(body.age, false).values()) {
+        if (!older.declared && older.held > UNDECLARED_GATE) {
+          return false;
+        }
+      }
     }
     boolean large = body.large(bytes);
     long olderNeeds = 0;

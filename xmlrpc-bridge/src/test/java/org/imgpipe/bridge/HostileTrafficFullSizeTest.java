@@ -62,6 +62,7 @@ class HostileTrafficFullSizeTest {
     long ms = (System.nanoTime() - start) / 1_000_000;
     assertEquals(true, r.get("success"), String.valueOf(r.get("message")));
     assertTrue(ms < PROMPT.toMillis(), "a normal call took " + ms + " ms");
+    System.out.println("normal call: " + ms + " ms");
     return ms;
   }
 
@@ -160,6 +161,7 @@ class HostileTrafficFullSizeTest {
           assertTrue(String.valueOf(((Map<?, ?>) r.value()).get("message")).startsWith("Resize failed: "));
         }
       }
+      System.out.println("gzip burst: " + served + " served, " + (burst.size() - served) + " told to retry");
       assertTrue(served >= 1, "no body of the burst was served");
     } finally {
       pool.shutdownNow();

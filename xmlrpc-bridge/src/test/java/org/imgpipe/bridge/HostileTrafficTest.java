@@ -73,6 +73,7 @@ class HostileTrafficTest {
     long ms = (System.nanoTime() - start) / 1_000_000;
     assertEquals(true, r.get("success"), String.valueOf(r.get("message")));
     assertTrue(ms < PROMPT.toMillis(), "a normal call took " + ms + " ms");
+    System.out.println("normal call: " + ms + " ms");
     return ms;
   }
 
@@ -306,6 +307,7 @@ class HostileTrafficTest {
               String.valueOf(m.get("message")));
         }
       }
+      System.out.println("gzip burst: " + served + " served, " + (burst.size() - served) + " told to retry");
       assertTrue(served >= 1, "no body of the burst was served");
     } finally {
       pool.shutdownNow();
