@@ -156,4 +156,22 @@ class RequestMemoryRulesTest {
       // given back
     }
   }
+
+  @Test
+  void bodiesThatDeclaredNoSizeGoPastTheirFirstMebibyteOneAtATime() throws Exception {
+    long mib = RequestMemory.UNDECLARED_GATE;
+    RequestMemory m = new RequestMemory(400 * mib, 400 * mib);
+    RequestMemory.Body first = m.open(ONE, 0, false);
+    RequestMemory.Body second = m.open(TWO, 0, false);
+    take(first, 2 * mib).get();
+    take(second, mib / 2).get(1, TimeUnit.SECONDS); // below the gate: at once
+    CompletableFuture<Void> past = take(second, mib);
+    assertFalse(past.isDone(), "two bodies without a declared size were past the gate at once");
+    take(first, 10 * mib).get(1, TimeUnit.SECONDS);
+    first.finishedReading();
+    past.get(10, TimeUnit.SECONDS);
+    first.close();
+    second.close();
+    assertEquals(0, m.inUse());
+  }
 }
