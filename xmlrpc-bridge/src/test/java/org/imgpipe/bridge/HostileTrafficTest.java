@@ -100,6 +100,7 @@ class HostileTrafficTest {
         c.send("POST /RPC2 HTTP/1.1\r\nHost: imgpipe\r\nContent-Type: text/xml\r\n" + h[0] + "\r\n\r\n<?xm"
             + secondRequest);
         RawHttp.Answer a = c.read(PROMPT);
+        System.out.println("framing: " + h[0].replace("\r\n", " / ") + " -> " + a.status() + " in " + a.millis() + " ms");
         assertEquals(400, a.status(), h[0] + ": " + a.head() + a.text());
         assertTrue(a.text().startsWith("Bad request: ") && a.text().contains(h[1]), h[0] + ": " + a.text());
         assertTrue(a.head().toLowerCase().contains("connection: close"), a.head());
@@ -109,6 +110,7 @@ class HostileTrafficTest {
     try (RawHttp c = new RawHttp(host, resize, "127.0.0.2")) {
       c.send("POST /RPC2 HTTP/1.1\r\nHost: imgpipe\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n");
       RawHttp.Answer a = c.read(PROMPT);
+      System.out.println("framing: Transfer-Encoding: gzip, chunked -> " + a.status() + " in " + a.millis() + " ms");
       assertEquals(501, a.status(), a.text());
     }
     normalCallMillis();
@@ -142,6 +144,7 @@ class HostileTrafficTest {
         assertTrue(c.closedWithin(PROMPT));
       }
       long ms = (System.nanoTime() - start) / 1_000_000;
+      System.out.println("dribbled heads: all answered 408 within " + ms + " ms of the first byte");
       assertTrue(ms < 4000, "the slow heads were answered after " + ms + " ms");
     } finally {
       for (RawHttp c : slow) {
@@ -165,6 +168,7 @@ class HostileTrafficTest {
       for (RawHttp extra : extras) {
         try (extra) {
           RawHttp.Answer a = extra.read(PROMPT); // answered without sending anything
+          System.out.println("connection past the limit: " + a.status() + " in " + a.millis() + " ms");
           assertEquals(503, a.status(), a.head() + a.text());
           assertEquals("Too many connections from your address: at most 8 at once "
               + "(imgpipe.http.max-connections-per-client); retry later.\n", a.text());
@@ -209,6 +213,7 @@ class HostileTrafficTest {
       normalCallMillis();
       for (int i = 0; i < idle.size(); i++) {
         RawHttp.Answer a = idle.get(i).read(PROMPT);
+        System.out.println("idle or stalled body: " + a.status() + " after " + a.millis() + " ms more");
         assertEquals(408, a.status(), a.text());
         assertEquals(i < 2 ? "The request body did not start: no byte for 1 s (imgpipe.http.body-timeout).\n"
             : "The request body stopped arriving: no byte for 1 s (imgpipe.http.body-timeout).\n", a.text());
@@ -245,7 +250,9 @@ class HostileTrafficTest {
     byte[] zipped = gzip(text);
     try (RawHttp c = new RawHttp(host, resize, "127.0.0.8")) {
       c.send(RawHttp.post("/RPC2", zipped.length, "Content-Encoding: gzip")).send(zipped);
-      XmlRpcResponse r = fault(c.read(PROMPT));
+      RawHttp.Answer a = c.read(PROMPT);
+      XmlRpcResponse r = fault(a);
+      System.out.println("gzip string body: " + r.faultString() + " in " + a.millis() + " ms");
       assertTrue(r.fault() && r.faultString().startsWith("<class 'MemoryError'>:request too large for this node's "
           + "memory: it needs about "), r.faultString());
     }
@@ -256,17 +263,21 @@ class HostileTrafficTest {
         c.send(Integer.toHexString(n) + "\r\n").send(Arrays.copyOfRange(text, i, i + n)).send("\r\n");
       }
       c.send("0\r\n\r\n");
-      XmlRpcResponse r = fault(c.read(PROMPT));
+      RawHttp.Answer a = c.read(PROMPT);
+      XmlRpcResponse r = fault(a);
+      System.out.println("chunked string body: " + r.faultString() + " in " + a.millis() + " ms");
       assertTrue(r.fault() && r.faultString().startsWith("<class 'MemoryError'>:request too large"), r.faultString());
     } catch (java.net.SocketException e) {
       // refused while the body was still being sent: the answer may be lost with the reset; the node's
       // state is what matters, checked below
+      System.out.println("chunked string body: " + e);
     }
     // a gzip body that inflates past max-request-bytes (base64 text, cheap to hold: the size limit acts first)
     byte[] bomb = gzip(("<?xml version='1.0'?><methodCall><methodName>resize_image</methodName><params><param>"
         + "<value><base64>" + "A".repeat(5 * MB)).getBytes(StandardCharsets.US_ASCII));
     try (RawHttp c = new RawHttp(host, resize, "127.0.0.8")) {
       RawHttp.Answer a = c.send(RawHttp.post("/RPC2", bomb.length, "Content-Encoding: gzip")).send(bomb).read(PROMPT);
+      System.out.println("gzip bomb: " + a.status() + " in " + a.millis() + " ms");
       assertEquals(413, a.status(), a.text());
     }
     normalCallMillis();
