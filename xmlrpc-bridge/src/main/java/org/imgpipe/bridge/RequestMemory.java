@@ -108,9 +108,12 @@ final class RequestMemory {
       this.small = small;
     }
 
-    /** Whether the body counts as large once it holds {@code more} bytes more. */
+    /**
+     * Whether the body counts as large once it holds {@code more} bytes more: past a quarter of the budget,
+     * or declared larger, or (declared nothing) past the gate.
+     */
     private boolean large(long more) {
-      return !small || held + more > smallLimit();
+      return held + more > (declared ? (small ? smallLimit() : 0) : UNDECLARED_GATE);
     }
 
     /**

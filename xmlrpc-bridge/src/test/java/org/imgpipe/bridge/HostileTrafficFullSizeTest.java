@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The attacks of issue 17 at the sizes they were reported with, against a live node with the default
- * settings (only its ports chosen at run time): each stays within about ten seconds, and a normal call of a
- * 1.2 MB image is answered promptly during each.
+ * settings (only its ports chosen at run time, and its request memory that of a node with the default heap:
+ * 25% of 768 MB): each stays within about ten seconds, and a normal call of a 1.2 MB image is answered
+ * promptly during each.
  */
 class HostileTrafficFullSizeTest {
 
@@ -45,7 +46,7 @@ class HostileTrafficFullSizeTest {
 
   @BeforeAll
   static void start() {
-    node = LiveNode.start("127.0.0.1", ConfigFactory.empty());
+    node = LiveNode.start("127.0.0.1", ConfigFactory.parseString("imgpipe.limits.request-memory = 192 MiB"));
     host = node.host();
     resize = node.port(Role.RESIZE);
     photo = TestImages.png(TestImages.photoLike(1000, 750, 11)); // about 1.2 MB
@@ -158,15 +159,17 @@ class HostileTrafficFullSizeTest {
       for (Future<XmlRpcResponse> f : burst) {
         XmlRpcResponse r = f.get(90, TimeUnit.SECONDS);
         if (r.fault()) {
-          assertTrue(r.faultString().startsWith("<class 'MemoryError'>:no memory came free for this request"),
+          // 60 MiB of base64 needs about 160 MB while it is parsed: more than the 144 MB one large request
+          // may hold on a node with the default heap
+          assertTrue(r.faultString().startsWith("<class 'MemoryError'>:request too large for this node's memory: "
+              + "it needs about ") || r.faultString().startsWith("<class 'MemoryError'>:no memory came free"),
               r.faultString());
         } else {
           served++;
           assertTrue(String.valueOf(((Map<?, ?>) r.value()).get("message")).startsWith("Resize failed: "));
         }
       }
-      System.out.println("gzip burst: " + served + " served, " + (burst.size() - served) + " told to retry");
-      assertTrue(served >= 1, "no body of the burst was served");
+      System.out.println("gzip burst: " + served + " served, " + (burst.size() - served) + " refused");
     } finally {
       pool.shutdownNow();
     }

@@ -69,20 +69,24 @@ class RequestMemoryRulesTest {
   }
 
   @Test
-  void bodiesThatDeclaredNothingAndAllWaitAreUnblockedByTheLargestHolderGivingUp() throws Exception {
-    RequestMemory m = new RequestMemory(400, 400);
-    RequestMemory.Body a = m.open(ONE, 0, false);
-    RequestMemory.Body b = m.open(TWO, 0, false);
-    RequestMemory.Body c = m.open(THREE, 0, false);
-    take(a, 100).get();
-    take(b, 90).get();
-    take(c, 110).get(); // 300: all the large bodies may hold
-    CompletableFuture<Void> wantA = take(a, 50);
-    CompletableFuture<Void> wantB = take(b, 80);
+  void bodiesThatAllWaitForEachOtherAreUnblockedByTheLargestHolderGivingUp() throws Exception {
+    // Three bodies of one client that declared 1 MiB each but go on taking (a long string costs more than
+    // the base64 its length was counted as): once each holds part of the client's share and waits for more,
+    // none would ever give any back.
+    long mib = RequestMemory.UNDECLARED_GATE;
+    RequestMemory m = new RequestMemory(1000 * mib, 200 * mib);
+    RequestMemory.Body a = m.open(ONE, mib, true);
+    RequestMemory.Body b = m.open(ONE, mib, true);
+    RequestMemory.Body c = m.open(ONE, mib, true);
+    take(a, 80 * mib).get();
+    take(b, 50 * mib).get();
+    take(c, 70 * mib).get(); // 200: the client's share
+    CompletableFuture<Void> wantA = take(a, 30 * mib);
+    CompletableFuture<Void> wantB = take(b, 50 * mib);
     assertFalse(wantA.isDone() || wantB.isDone());
-    CompletableFuture<Void> wantC = take(c, 50); // now every holder waits: c, holding most, gives up
-    assertTrue(failure(wantC).startsWith("<class 'MemoryError'>:no memory came free for this request: it holds 1 MB"),
-        failure(wantC));
+    CompletableFuture<Void> wantC = take(c, 30 * mib); // now every holder waits: c, holding most but a, gives up
+    assertTrue(failure(wantC).startsWith("<class 'MemoryError'>:no memory came free for this request: it holds 70 "
+        + "MB"), failure(wantC));
     assertTrue(failure(wantC).endsWith("retry later"));
     c.close();
     wantA.get(10, TimeUnit.SECONDS);
@@ -107,19 +111,21 @@ class RequestMemoryRulesTest {
 
   @Test
   void aQuarterIsKeptForSmallCalls() throws Exception {
-    RequestMemory m = new RequestMemory(400, 400);
-    RequestMemory.Body gzip = m.open(ONE, 0, false);
-    RequestMemory.Body chunked = m.open(THREE, 0, false);
-    take(gzip, 200).get();
-    take(chunked, 100).get();
-    CompletableFuture<Void> more = take(chunked, 10);
+    long mib = RequestMemory.UNDECLARED_GATE;
+    RequestMemory m = new RequestMemory(400 * mib, 400 * mib);
+    RequestMemory.Body large = m.open(ONE, 200 * mib, true);
+    RequestMemory.Body gzip = m.open(THREE, 0, false);
+    take(large, 200 * mib).get();
+    large.finishedReading();
+    take(gzip, 100 * mib).get();
+    CompletableFuture<Void> more = take(gzip, 10 * mib);
     assertFalse(more.isDone(), "large bodies took the small calls' quarter");
-    RequestMemory.Body small = m.open(TWO, 90, true);
-    take(small, 90).get(1, TimeUnit.SECONDS);
-    assertEquals(390, m.inUse());
-    gzip.close();
+    RequestMemory.Body small = m.open(TWO, 90 * mib, true);
+    take(small, 90 * mib).get(1, TimeUnit.SECONDS);
+    assertEquals(390 * mib, m.inUse());
+    large.close();
     more.get(10, TimeUnit.SECONDS);
-    chunked.close();
+    gzip.close();
     small.close();
     assertEquals(0, m.inUse());
   }
