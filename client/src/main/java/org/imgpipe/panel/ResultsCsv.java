@@ -12,6 +12,9 @@ import org.imgpipe.demo.ImageResult;
 /**
  * The results table as CSV (RFC 4180: comma separated, fields with a comma, quote or line break
  * quoted, quotes doubled), one header line then one row per image. Times not measured are empty.
+ * Messages, names and addresses come from servers and files; a field that a spreadsheet would read as a
+ * formula (starting with = + - @, a tab or a carriage return: OWASP's CSV-injection rule) is written
+ * with a leading apostrophe, so it shows as text.
  */
 public final class ResultsCsv {
 
@@ -82,10 +85,20 @@ public final class ResultsCsv {
   }
 
   static String quote(String s) {
-    String v = s == null ? "" : s;
+    String v = neutralised(s == null ? "" : s);
     if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) {
       return v;
     }
     return '"' + v.replace("\"", "\"\"") + '"';
+  }
+
+  /** A field a spreadsheet would take for a formula, with an apostrophe in front (then it is text). */
+  static String neutralised(String v) {
+    if (v.isEmpty()) {
+      return v;
+    }
+    char first = v.charAt(0);
+    boolean formula = first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r';
+    return formula ? "'" + v : v;
   }
 }

@@ -105,6 +105,15 @@ public final class ImgpipeSettings {
    */
   public record Poison(int retriesAfterNodeLoss, Duration quarantine) {}
 
+  /**
+   * The HTTP edge's own guards (imgpipe.http): a request's head must arrive within {@code
+   * requestHeadTimeout} and be at most {@code maxRequestHeadBytes}; a body that stops arriving for {@code
+   * bodyTimeout} is dropped; a port serves at most {@code maxConnections} connections, {@code
+   * maxConnectionsPerClient} of them from one client address.
+   */
+  public record HttpEdge(Duration requestHeadTimeout, long maxRequestHeadBytes, Duration bodyTimeout,
+      int maxConnections, int maxConnectionsPerClient) {}
+
   private final Node node;
   private final Ports ports;
   private final Limits limits;
@@ -117,6 +126,10 @@ public final class ImgpipeSettings {
   private final long requestMemoryBytes;
   private final int imageThreads;
   private final GzipAnswers gzipAnswers;
+  private final HttpEdge httpEdge;
+  private final long requestMemoryPerClientBytes;
+  private final int maxMulticallCalls;
+  private final int maxMulticallImageCalls;
 
   /** When XML-RPC answers are gzipped (imgpipe.http.gzip-answers), for clients that accept gzip. */
   public enum GzipAnswers {
@@ -212,6 +225,13 @@ public final class ImgpipeSettings {
     this.gzipAnswers = GzipAnswers.parse(c.getString("http.gzip-answers"));
     this.imageMemoryBytes = heapShare(l, "image-memory", Runtime.getRuntime().maxMemory());
     this.requestMemoryBytes = heapShare(l, "request-memory", Runtime.getRuntime().maxMemory());
+    this.requestMemoryPerClientBytes = Math.min(requestMemoryBytes,
+        share(l, "request-memory-per-client", requestMemoryBytes, 1L << 20));
+    this.maxMulticallCalls = l.getInt("max-multicall-calls");
+    this.maxMulticallImageCalls = l.getInt("max-multicall-image-calls");
+    Config h = c.getConfig("http");
+    this.httpEdge = new HttpEdge(h.getDuration("request-head-timeout"), h.getBytes("max-request-head-bytes"),
+        h.getDuration("body-timeout"), h.getInt("max-connections"), h.getInt("max-connections-per-client"));
     validate();
   }
 
@@ -234,11 +254,25 @@ public final class ImgpipeSettings {
     if (limits.maxRequestBytes() < 1024 || limits.maxDecodedPixels() < 1 || limits.maxOutputPixels() < 1) {
       throw new IllegalArgumentException("imgpipe.limits: request and pixel limits must be positive");
     }
+    if (maxMulticallCalls < 1 || maxMulticallImageCalls < 0) {
+      throw new IllegalArgumentException(
+          "imgpipe.limits: max-multicall-calls must be >= 1 and max-multicall-image-calls >= 0");
+    }
+    if (httpEdge.maxConnections() < 1 || httpEdge.maxConnectionsPerClient() < 1
+        || httpEdge.maxRequestHeadBytes() < 1024 || !positive(httpEdge.requestHeadTimeout())
+        || !positive(httpEdge.bodyTimeout())) {
+      throw new IllegalArgumentException("imgpipe.http: connection limits must be >= 1, max-request-head-bytes "
+          + ">= 1 KiB, and request-head-timeout and body-timeout positive");
+    }
     for (int port : List.of(ports.resize, ports.filter, ports.watermark, ports.orchestrator, ports.format)) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("imgpipe.ports: " + port + " is not a valid port");
       }
     }
+  }
+
+  private static boolean positive(Duration d) {
+    return !d.isNegative() && !d.isZero();
   }
 
   public Node node() {
@@ -288,8 +322,36 @@ public final class ImgpipeSettings {
     return requestMemoryBytes;
   }
 
+  /**
+   * Bytes of request memory the bodies from one client address may hold at once
+   * (imgpipe.limits.request-memory-per-client, resolved against request-memory).
+   */
+  public long requestMemoryPerClientBytes() {
+    return requestMemoryPerClientBytes;
+  }
+
+  /** The most calls one system.multicall may hold (imgpipe.limits.max-multicall-calls). */
+  public int maxMulticallCalls() {
+    return maxMulticallCalls;
+  }
+
+  /** The most image calls (methods taking image data) one system.multicall may hold. */
+  public int maxMulticallImageCalls() {
+    return maxMulticallImageCalls;
+  }
+
+  /** The HTTP edge's guards (imgpipe.http). */
+  public HttpEdge httpEdge() {
+    return httpEdge;
+  }
+
   /** limits.{@code key}: "N%" of {@code maxHeap}, or a size; at least 16 MiB either way. */
   static long heapShare(Config limits, String key, long maxHeap) {
+    return share(limits, key, maxHeap, 16L << 20);
+  }
+
+  /** limits.{@code key}: "N%" of {@code whole}, or a size; at least {@code minimum} bytes either way. */
+  static long share(Config limits, String key, long whole, long minimum) {
     String v = limits.getString(key).trim();
     long bytes;
     if (v.endsWith("%")) {
@@ -302,13 +364,13 @@ public final class ImgpipeSettings {
       if (!(share > 0 && share <= 100)) {
         throw new IllegalArgumentException("imgpipe.limits." + key + ": '" + v + "' is not a share from 1% to 100%");
       }
-      bytes = (long) (maxHeap * share / 100);
+      bytes = (long) (whole * share / 100);
     } else {
       bytes = limits.getBytes(key);
     }
-    if (bytes < 16L << 20) {
+    if (bytes < minimum) {
       throw new IllegalArgumentException("imgpipe.limits." + key + ": " + (bytes >> 20)
-          + " MiB is too little (at least 16 MiB)");
+          + " MiB is too little (at least " + (minimum >> 20) + " MiB)");
     }
     return bytes;
   }

@@ -1,7 +1,6 @@
 package org.imgpipe.bridge;
 
 import akka.Done;
-import akka.http.javadsl.ServerBinding;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collections;
@@ -15,11 +14,11 @@ import org.imgpipe.config.ImgpipeSettings.Role;
 /** The service ports a node has open, by role, with the addresses they were bound to. */
 public final class BridgeBinding {
 
-  private final Map<Role, ServerBinding> bindings;
+  private final Map<Role, ServiceListener> bindings;
   private final Duration drain;
 
   /** {@code drain}: how long calls in progress may still run after the ports stop accepting. */
-  BridgeBinding(Map<Role, ServerBinding> bindings, Duration drain) {
+  BridgeBinding(Map<Role, ServiceListener> bindings, Duration drain) {
     this.bindings = Collections.unmodifiableMap(new EnumMap<>(bindings));
     this.drain = drain;
   }
@@ -35,7 +34,7 @@ public final class BridgeBinding {
   }
 
   public InetSocketAddress address(Role role) {
-    ServerBinding b = bindings.get(role);
+    ServiceListener b = bindings.get(role);
     if (b == null) {
       throw new IllegalArgumentException("no service port is open for role " + role.configName());
     }
@@ -54,7 +53,7 @@ public final class BridgeBinding {
    */
   public CompletionStage<Done> unbind() {
     CompletableFuture<?>[] all = bindings.values().stream()
-        .map(b -> b.terminate(drain).toCompletableFuture())
+        .map(l -> l.terminate(drain).toCompletableFuture())
         .toArray(CompletableFuture[]::new);
     return CompletableFuture.allOf(all).thenApply(v -> Done.getInstance());
   }

@@ -41,6 +41,11 @@ public final class Fault extends RuntimeException {
     return new Fault("MemoryError", text);
   }
 
+  /** The call ran out of time (Python would raise TimeoutError). */
+  public static Fault timeout(String text) {
+    return new Fault("TimeoutError", text);
+  }
+
   public static Fault internal(String text) {
     return new Fault("Exception", text);
   }

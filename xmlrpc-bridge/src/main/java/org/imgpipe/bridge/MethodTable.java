@@ -1,11 +1,14 @@
 package org.imgpipe.bridge;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.imgpipe.config.ImgpipeSettings;
 import org.imgpipe.xmlrpc.XmlRpcCall;
 
 /**
@@ -19,8 +22,20 @@ public final class MethodTable {
   static final String METHOD_SIGNATURE = "system.methodSignature";
   static final String MULTICALL = "system.multicall";
 
+  /**
+   * Bounds of one system.multicall: at most {@code maxCalls} calls, at most {@code maxImageCalls} of them
+   * image calls, and all of it within {@code deadline} (calls not started by then are answered with a fault).
+   */
+  record MulticallLimits(int maxCalls, int maxImageCalls, Duration deadline) {
+    static MulticallLimits of(ImgpipeSettings settings) {
+      return new MulticallLimits(settings.maxMulticallCalls(), settings.maxMulticallImageCalls(),
+          settings.timeouts().request());
+    }
+  }
+
   private final String service;
   private final Map<String, RemoteMethod> methods = new LinkedHashMap<>();
+  private volatile MulticallLimits multicallLimits = new MulticallLimits(64, 4, Duration.ofSeconds(60));
 
   public MethodTable(String service, List<RemoteMethod> serviceMethods) {
     this.service = service;
@@ -36,6 +51,12 @@ public final class MethodTable {
         "Runs several calls in order, each a struct {methodName, params}; returns per call either [result] "
             + "or a fault struct {faultCode, faultString}.",
         a -> multicall(a.array(0))));
+  }
+
+  /** Sets the bounds of system.multicall; the bridge sets the node's before it serves the table. */
+  MethodTable withMulticallLimits(MulticallLimits limits) {
+    this.multicallLimits = limits;
+    return this;
   }
 
   private void add(RemoteMethod m) {
@@ -76,15 +97,49 @@ public final class MethodTable {
     }
   }
 
+  /**
+   * Runs the calls one after another. The size and the number of image calls are checked before any call
+   * runs; a call still running at the deadline is answered with a fault there, and the calls after it are
+   * not run (each gets a fault saying so).
+   */
   private CompletionStage<Reply> multicall(List<?> calls) {
+    MulticallLimits limits = multicallLimits;
+    if (calls.size() > limits.maxCalls()) {
+      throw Fault.valueError("system.multicall takes at most " + limits.maxCalls() + " calls, not " + calls.size()
+          + " (imgpipe.limits.max-multicall-calls)");
+    }
+    long imageCalls = calls.stream().filter(this::isImageCall).count();
+    if (imageCalls > limits.maxImageCalls()) {
+      throw Fault.valueError("system.multicall takes at most " + limits.maxImageCalls() + " image calls, not "
+          + imageCalls + " (imgpipe.limits.max-multicall-image-calls)");
+    }
+    long deadline = System.nanoTime() + limits.deadline().toNanos();
+    long deadlineMillis = limits.deadline().toMillis();
     CompletionStage<List<Object>> results = CompletableFuture.completedFuture(new ArrayList<>(calls.size()));
     for (Object c : calls) {
-      results = results.thenCompose(list -> one(c).thenApply(r -> {
-        list.add(r);
-        return list;
-      }));
+      results = results.thenCompose(list -> {
+        long left = deadline - System.nanoTime();
+        CompletableFuture<Object> answer = left <= 0
+            ? CompletableFuture.completedFuture(faultStruct(Fault.timeout("system.multicall reached the request "
+                + "deadline of " + deadlineMillis + " ms; this call was not run")))
+            : one(c).toCompletableFuture().completeOnTimeout(faultStruct(Fault.timeout("this call did not finish "
+                + "within the request deadline of " + deadlineMillis + " ms")), left, TimeUnit.NANOSECONDS);
+        return answer.thenApply(r -> {
+          list.add(r);
+          return list;
+        });
+      });
     }
     return results.thenApply(Reply::ok);
+  }
+
+  /** Whether a multicall entry names a method of this port that takes image data (the heavy ones). */
+  private boolean isImageCall(Object entry) {
+    if (entry instanceof Map<?, ?> m && m.get("methodName") instanceof String name) {
+      RemoteMethod method = methods.get(name);
+      return method != null && method.takesImage();
+    }
+    return false;
   }
 
   /** One multicall entry: [result] on success, a fault struct on a protocol error. */
@@ -107,15 +162,15 @@ public final class MethodTable {
         reply = dispatch(new XmlRpcCall(name, list));
       }
     }
-    return reply.handle((r, error) -> {
-      if (error == null) {
-        return java.util.Collections.singletonList(r.value());
-      }
-      Map<String, Object> fault = new LinkedHashMap<>();
-      fault.put("faultCode", Fault.CODE);
-      fault.put("faultString", faultString(error));
-      return fault;
-    });
+    return reply.handle((r, error) -> error == null ? java.util.Collections.singletonList(r.value())
+        : faultStruct(error));
+  }
+
+  private static Map<String, Object> faultStruct(Throwable error) {
+    Map<String, Object> fault = new LinkedHashMap<>();
+    fault.put("faultCode", Fault.CODE);
+    fault.put("faultString", faultString(error));
+    return fault;
   }
 
   /** The faultString for a failure: a Fault's own, or a generic one that leaks no internals. */

@@ -45,6 +45,11 @@ public record RemoteMethod(String name, List<Param> params, WireType returns, St
     return params.isEmpty() ? "" : " (" + params.stream().map(Param::name).collect(Collectors.joining(", ")) + ")";
   }
 
+  /** Whether the method takes image data: the heavy methods, which run image work. */
+  boolean takesImage() {
+    return params.stream().anyMatch(p -> p.type() == WireType.BASE64);
+  }
+
   /** The XML-RPC introspection signature: return type first, then the parameter types. */
   List<String> signature() {
     List<String> s = new ArrayList<>();

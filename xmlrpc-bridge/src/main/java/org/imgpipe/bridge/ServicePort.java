@@ -13,11 +13,13 @@ import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.Allow;
 import akka.http.javadsl.model.headers.ContentEncoding;
 import akka.http.javadsl.model.headers.HttpEncodings;
+import akka.http.javadsl.model.headers.Connection;
 import akka.stream.Materializer;
+import akka.stream.javadsl.Compression;
+import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -30,17 +32,14 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.zip.Deflater;
-import java.util.zip.GZIPInputStream;
 import java.net.InetAddress;
 import akka.http.javadsl.model.AttributeKeys;
 import akka.http.javadsl.model.RemoteAddress;
 import org.imgpipe.config.ImgpipeSettings;
-import org.imgpipe.imaging.ImagingException;
-import org.imgpipe.pipeline.ImageMemory;
 import java.util.zip.GZIPOutputStream;
-import java.util.zip.InflaterInputStream;
 import org.imgpipe.xmlrpc.XmlRpcCall;
 import org.imgpipe.xmlrpc.XmlRpcCodec;
 import org.imgpipe.xmlrpc.XmlRpcProtocolException;
@@ -50,8 +49,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP side of one service port: XML-RPC on POST / and /RPC2, plus GET /health, /ready and /metrics.
  * Bodies larger than the configured limit are refused before they are read (by Content-Length) or as soon
- * as they grow past it (chunked or gzip-encoded). Decoding and encoding run on the blocking dispatcher,
- * never on the one serving connections.
+ * as they grow past it (chunked, or once inflated). Every body is counted against the node's request
+ * memory as it arrives ({@link RequestMemory}, {@link ParseCost}). Large calls are decoded and encoded on
+ * the blocking dispatcher, never on the one serving connections.
  */
 final class ServicePort implements akka.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> {
 
@@ -60,6 +60,9 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
 
   /** Calls up to this size (uncompressed, answered uncompressed) are decoded and encoded without a thread hand-off. */
   static final int INLINE_CODEC_BYTES = 256 * 1024;
+
+  /** Inflated bytes per piece of a gzip or deflate body. */
+  private static final int INFLATE_CHUNK = 64 * 1024;
 
   private static final Executor SAME_THREAD = Runnable::run;
 
@@ -77,12 +80,14 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
   private final transient Materializer materializer;
   private final Duration readTimeout;
   private final transient AtomicInteger inFlight;
-  private final transient ImageMemory memory;
+  private final transient RequestMemory memory;
+  private final Duration bodyTimeout;
 
   ServicePort(MethodTable table, XmlRpcCodec codec, long maxRequestBytes, BridgeMetrics metrics,
       PrometheusMeterRegistry registry, BooleanSupplier ready, Executor codecExecutor, Materializer materializer,
-      Duration readTimeout, ImgpipeSettings.GzipAnswers gzipAnswers, ImageMemory memory) {
+      Duration readTimeout, Duration bodyTimeout, ImgpipeSettings.GzipAnswers gzipAnswers, RequestMemory memory) {
     this.memory = memory;
+    this.bodyTimeout = bodyTimeout;
     this.gzipAnswers = gzipAnswers;
     this.table = table;
     this.codec = codec;
@@ -94,6 +99,16 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
     this.materializer = materializer;
     this.readTimeout = readTimeout;
     this.inFlight = metrics.inFlight(table.service());
+  }
+
+  /** The service's name, as in the original (ResizeService, ...). */
+  String service() {
+    return table.service();
+  }
+
+  /** XML-RPC calls being read or answered now. */
+  int callsInFlight() {
+    return inFlight.get();
   }
 
   @Override
@@ -153,72 +168,89 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
       return discardThen(request, text(StatusCodes.UNSUPPORTED_MEDIA_TYPE,
           "Content-Encoding " + encoding + " is not supported; send identity, gzip or deflate.\n"));
     }
+    boolean identity = encoding.equals("identity");
     boolean gzipAnswer = gzipAnswers != ImgpipeSettings.GzipAnswers.OFF && acceptsGzip(request)
         && (gzipAnswers == ImgpipeSettings.GzipAnswers.ON || !fromLoopback(request));
+    // A plain body with a Content-Length costs at least its bytes plus their parse at the cheapest rate
+    // (all base64): what it cannot fit is refused from the headers. Younger bodies leave that much room.
+    long expected = identity && declared.isPresent()
+        ? ParseCost.FIXED + (long) Math.ceil(declared.getAsLong() * (1 + ParseCost.BASE64_BYTE)) : ParseCost.FIXED;
+    try {
+      memory.checkFits(expected);
+    } catch (Fault f) {
+      metrics.refused(table.service(), "no_memory");
+      request.discardEntityBytes(materializer);
+      return CompletableFuture.completedFuture(closing(xml(codec.faultBytes(Fault.CODE, f.faultString()), gzipAnswer)));
+    }
     inFlight.incrementAndGet();
-    // A large body is read only when the node's request-body memory has room for it and its parsing (the
-    // body, which Akka HTTP holds until the call is answered, the base64 text and the decoded image: three
-    // times its size, more when compressed); until then it waits unread in the socket. The room is given
-    // back when the call has been answered.
-    long declaredBytes = declared.isPresent() ? declared.getAsLong() : 0;
-    ImageMemory.Lease[] lease = new ImageMemory.Lease[1];
-    CompletionStage<Void> room = declaredBytes <= INLINE_CODEC_BYTES
-        ? CompletableFuture.completedFuture(null)
-        : CompletableFuture.runAsync(() -> lease[0] = reserveBody(declaredBytes, encoding), codecExecutor)
-            // Refused unread: read and drop the whole body before answering. An answer sent while the
-            // client still sends makes the server close a socket with unread bytes, and the client may
-            // then see a reset instead of the answer.
-            .exceptionallyCompose(refused -> request.discardEntityBytes(materializer).completionStage()
-                .handle((done, error) -> (Void) null)
-                .thenCompose(done -> CompletableFuture.<Void>failedFuture(refused)));
-    return room.thenCompose(ok -> request.entity().withSizeLimit(maxRequestBytes)
-        .toStrict(readTimeout.toMillis(), maxRequestBytes, materializer))
-        .thenCompose(strict -> {
-          // A small, plain call is read and answered on the thread that has it (a millisecond of
-          // work); only large or compressed bodies go to the blocking pool. Each hand-off between
-          // threads costs latency, which a call of one small image pays several times over.
-          ByteString data = strict.getData();
-          Executor where = data.size() <= INLINE_CODEC_BYTES && encoding.equals("identity") && !gzipAnswer
-              ? SAME_THREAD : codecExecutor;
-          return CompletableFuture.supplyAsync(() -> decode(data, encoding), where)
+    RequestMemory.Body body = memory.open(client(request), expected, identity && declared.isPresent());
+    boolean[] read = new boolean[1];
+    return body.take(ParseCost.FIXED, readTimeout)
+        .thenCompose(ok -> readBody(request, body, identity ? null : encoding))
+        .thenCompose(xml -> {
+          read[0] = true;
+          body.finishedReading();
+          // A small call is read and answered on the thread that has it (a millisecond of work); only
+          // large ones go to the blocking pool. Each hand-off between threads costs latency, which a call
+          // of one small image pays several times over.
+          Executor where = xml.size() <= INLINE_CODEC_BYTES && !gzipAnswer ? SAME_THREAD : codecExecutor;
+          return CompletableFuture.supplyAsync(() -> decode(xml), where)
               .thenCompose(call -> answer(call, start, gzipAnswer, where));
         })
-        .exceptionally(error -> refusal(error, start, gzipAnswer))
+        .exceptionally(error -> {
+          HttpResponse r = refusal(error, start, gzipAnswer);
+          // a body not read to its end leaves the connection unusable: it closes after the answer
+          return read[0] ? r : closing(r);
+        })
         .whenComplete((r, e) -> {
-          release(lease);
+          body.close();
           inFlight.decrementAndGet();
         });
   }
 
-  private ImageMemory.Lease reserveBody(long bytes, String encoding) {
-    long parsing = encoding.equals("identity") ? 3 * bytes : 3 * Math.min(maxRequestBytes, 10 * bytes);
-    try {
-      return memory.reserve(parsing, readTimeout);
-    } catch (ImagingException e) {
-      metrics.refused(table.service(), "no_memory");
-      throw Fault.memory(e.getMessage());
+  /**
+   * Reads the body as it arrives, each piece counted against the request memory before more is read: the
+   * bytes as sent, and (gzip or deflate) the bytes they inflate to, plus what parsing them will take. The
+   * body must keep coming (imgpipe.http.body-timeout, while the node asks for more) and arrive within the
+   * request deadline; sent or inflated, it may not pass max-request-bytes.
+   */
+  private CompletionStage<ByteString> readBody(HttpRequest request, RequestMemory.Body body, String compression) {
+    ParseCost parse = new ParseCost();
+    Source<ByteString, Object> bytes = request.entity().withSizeLimit(maxRequestBytes).getDataBytes()
+        .via(new BodyPace(bodyTimeout))
+        .mapAsync(1, chunk -> body.take(chunk.size() + (compression == null ? parse.add(chunk) : 0), readTimeout)
+            .thenApply(ok -> chunk));
+    if (compression != null) {
+      AtomicLong inflated = new AtomicLong();
+      bytes = bytes
+          .via(compression.equals("gzip") ? Compression.gunzip(INFLATE_CHUNK) : Compression.inflate(INFLATE_CHUNK))
+          .map(chunk -> {
+            if (inflated.addAndGet(chunk.size()) > maxRequestBytes) {
+              throw new RequestTooLarge();
+            }
+            return chunk;
+          })
+          .mapAsync(1, chunk -> body.take(chunk.size() + parse.add(chunk), readTimeout).thenApply(ok -> chunk));
     }
+    return bytes.completionTimeout(readTimeout)
+        .runFold(ByteString.emptyByteString(), ByteString::concat, materializer);
   }
 
-  private static void release(ImageMemory.Lease[] lease) {
-    ImageMemory.Lease l = lease[0];
-    if (l != null) {
-      l.close();
-    }
+  private static InetAddress client(HttpRequest request) {
+    return request.getAttribute(AttributeKeys.remoteAddress)
+        .flatMap(RemoteAddress::getAddress)
+        .orElse(InetAddress.getLoopbackAddress());
   }
 
-  private XmlRpcCall decode(ByteString body, String encoding) {
-    try (InputStream raw = new ByteBuffersInputStream(body.getByteBuffers().iterator());
-        InputStream in = switch (encoding) {
-          case "gzip" -> new SizeLimitedInputStream(new GZIPInputStream(raw, 64 * 1024), maxRequestBytes);
-          case "deflate" -> new SizeLimitedInputStream(new InflaterInputStream(raw), maxRequestBytes);
-          default -> raw;
-        }) {
+  private static HttpResponse closing(HttpResponse response) {
+    return response.addHeader(Connection.create("close"));
+  }
+
+  private XmlRpcCall decode(ByteString body) {
+    try (InputStream in = new ByteBuffersInputStream(body.getByteBuffers().iterator())) {
       return codec.parseRequest(in);
     } catch (XmlRpcProtocolException e) {
       throw Fault.malformedXml(e.getMessage());
-    } catch (BodyTooLarge e) {
-      throw new RequestTooLarge();
     } catch (IOException e) {
       throw Fault.malformedXml("the request body could not be read: " + e.getMessage());
     }
@@ -266,7 +298,21 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
     }
     if (t instanceof Fault f) {
       metrics.call(table.service(), "unknown", "fault", System.nanoTime() - start);
+      if (f.faultString().startsWith(Fault.memory("").faultString())) {
+        metrics.refused(table.service(), "no_memory");
+      }
       return xml(codec.faultBytes(Fault.CODE, f.faultString()), gzipAnswer);
+    }
+    if (t instanceof BodyPace.Stalled stalled) {
+      metrics.refused(table.service(), "body_timeout");
+      return text(StatusCodes.REQUEST_TIMEOUT, (stalled.started() ? "The request body stopped arriving: no byte"
+          : "The request body did not start: no byte") + " for " + Refusal.seconds(bodyTimeout)
+          + " (imgpipe.http.body-timeout).\n");
+    }
+    if (t instanceof java.util.concurrent.TimeoutException) {
+      metrics.refused(table.service(), "body_timeout");
+      return text(StatusCodes.REQUEST_TIMEOUT, "The request body did not arrive within " + Refusal.seconds(readTimeout)
+          + " (imgpipe.timeouts.request).\n");
     }
     log.warn("{}: the request could not be read: {}", table.service(), t.toString());
     metrics.refused(table.service(), "unreadable");
@@ -345,50 +391,12 @@ final class ServicePort implements akka.japi.function.Function<HttpRequest, Comp
     return t;
   }
 
-  /** The decoded body grew past the request limit (raised inside the XML parser's reads). */
-  private static final class BodyTooLarge extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    BodyTooLarge() {
-      super("request body too large");
-    }
-  }
-
   /** The request body, as sent or once decompressed, is larger than the limit. */
   private static final class RequestTooLarge extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     RequestTooLarge() {
       super("request body too large", null, false, false);
-    }
-  }
-
-  /** Counts decompressed bytes, so a small gzip body cannot unpack into more than the request limit. */
-  private static final class SizeLimitedInputStream extends FilterInputStream {
-    private final long limit;
-    private long count;
-
-    SizeLimitedInputStream(InputStream in, long limit) {
-      super(in);
-      this.limit = limit;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0 && ++count > limit) {
-        throw new BodyTooLarge();
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0 && (count += n) > limit) {
-        throw new BodyTooLarge();
-      }
-      return n;
     }
   }
 

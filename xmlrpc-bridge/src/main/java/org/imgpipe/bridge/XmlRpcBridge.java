@@ -2,8 +2,7 @@ package org.imgpipe.bridge;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.DispatcherSelector;
-import akka.http.javadsl.Http;
-import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.settings.ServerSettings;
 import akka.stream.Materializer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.imgpipe.config.ImgpipeSettings;
-import org.imgpipe.pipeline.ImageMemory;
 import org.imgpipe.config.ImgpipeSettings.Role;
 import org.imgpipe.pipeline.PipelineNode;
 import org.imgpipe.xmlrpc.XmlRpcCodec;
@@ -69,7 +67,7 @@ public final class XmlRpcBridge {
   static CompletionStage<BridgeBinding> bindTables(ActorSystem<?> system, Map<Role, MethodTable> tables,
       BooleanSupplier ready, ImgpipeSettings settings, PrometheusMeterRegistry registry) {
     // One budget for the request bodies of all of the node's ports.
-    ImageMemory bodies = new ImageMemory(settings.requestMemoryBytes(), "request", "request bodies");
+    RequestMemory bodies = new RequestMemory(settings.requestMemoryBytes(), settings.requestMemoryPerClientBytes());
     bodies.register(registry, "imgpipe.request.memory");
     XmlRpcCodec codec = new XmlRpcCodec(XmlRpcCodec.Limits.from(settings.limits()));
     BridgeMetrics metrics = new BridgeMetrics(registry);
@@ -80,21 +78,23 @@ public final class XmlRpcBridge {
     FiniteDuration httpDeadline = FiniteDuration.create(request.plus(HTTP_DEADLINE_SLACK).toMillis(), TimeUnit.MILLISECONDS);
     String host = settings.node().host();
 
-    Map<Role, CompletableFuture<ServerBinding>> pending = new EnumMap<>(Role.class);
+    ServerSettings base = ServerSettings.create(system.classicSystem());
+    ServerSettings http = base
+        .withParserSettings(base.getParserSettings().withMaxContentLength(maxBytes))
+        .withRemoteAddressAttribute(true)
+        .withTimeouts(base.getTimeouts().withRequestTimeout(httpDeadline));
+
+    Map<Role, CompletableFuture<ServiceListener>> pending = new EnumMap<>(Role.class);
     for (Role role : new TreeSet<>(tables.keySet())) {
+      tables.get(role).withMulticallLimits(MethodTable.MulticallLimits.of(settings));
       ServicePort port = new ServicePort(tables.get(role), codec, maxBytes, metrics, registry, ready, codecExecutor,
-          materializer, request, settings.gzipAnswers(), bodies);
-      pending.put(role, Http.get(system).newServerAt(host, settings.ports().of(role))
-          .adaptSettings(s -> s
-              .withParserSettings(s.getParserSettings().withMaxContentLength(maxBytes))
-              .withRemoteAddressAttribute(true)
-              .withTimeouts(s.getTimeouts().withRequestTimeout(httpDeadline)))
-          .bind(port)
-          .toCompletableFuture());
+          materializer, request, settings.httpEdge().bodyTimeout(), settings.gzipAnswers(), bodies);
+      pending.put(role, ServiceListener.bind(system, host, settings.ports().of(role), port, http, settings.httpEdge(),
+          metrics).toCompletableFuture());
     }
     return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new))
         .handle((v, error) -> {
-          Map<Role, ServerBinding> bound = new EnumMap<>(Role.class);
+          Map<Role, ServiceListener> bound = new EnumMap<>(Role.class);
           List<String> failures = new ArrayList<>();
           pending.forEach((role, f) -> {
             if (f.isCompletedExceptionally()) {
@@ -105,7 +105,7 @@ public final class XmlRpcBridge {
             }
           });
           if (!failures.isEmpty()) {
-            bound.values().forEach(ServerBinding::unbind);
+            bound.values().forEach(l -> l.terminate(Duration.ZERO));
             throw new IllegalStateException("cannot open the XML-RPC ports on " + host + ": " + String.join("; ", failures));
           }
           bound.forEach((role, b) -> log.info("{} serving XML-RPC on {}", tables.get(role).service(), b.localAddress()));

@@ -1,12 +1,16 @@
 package org.imgpipe.xmlrpc;
 
+import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.ws.commons.serialize.CharSetXMLWriter;
 import org.apache.xmlrpc.XmlRpcConfig;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.XmlRpcRequest;
@@ -17,7 +21,6 @@ import org.apache.xmlrpc.common.XmlRpcStreamRequestConfig;
 import org.apache.xmlrpc.common.XmlRpcWorkerFactory;
 import org.apache.xmlrpc.parser.XmlRpcRequestParser;
 import org.apache.xmlrpc.parser.XmlRpcResponseParser;
-import org.apache.xmlrpc.serializer.DefaultXMLWriterFactory;
 import org.apache.xmlrpc.serializer.XmlRpcWriter;
 import org.imgpipe.config.ImgpipeSettings;
 import org.xml.sax.ContentHandler;
@@ -67,6 +70,11 @@ public final class XmlRpcCodec {
     return types;
   }
 
+  /**
+   * Reads a request. A document that is not acceptable XML-RPC (malformed, a DOCTYPE, past a shape limit,
+   * bytes that are not text) is an {@link XmlRpcProtocolException}; an IOException comes only from {@code
+   * in} itself.
+   */
   public XmlRpcCall parseRequest(InputStream in) throws XmlRpcProtocolException, IOException {
     XmlRpcRequestParser parser = new XmlRpcRequestParser(config, types);
     parse(in, parser);
@@ -77,7 +85,10 @@ public final class XmlRpcCodec {
     return new XmlRpcCall(parser.getMethodName(), params == null ? List.of() : new ArrayList<Object>(params));
   }
 
-  /** Reads a response; a fault's cause, if any is sent, is never looked at. */
+  /**
+   * Reads a response; a fault's cause, if any is sent, is never looked at. Exceptions as for {@link
+   * #parseRequest}.
+   */
   public XmlRpcResponse parseResponse(InputStream in) throws XmlRpcProtocolException, IOException {
     XmlRpcResponseParser parser = new XmlRpcResponseParser(config, types);
     parse(in, parser);
@@ -99,6 +110,10 @@ public final class XmlRpcCodec {
       throw new XmlRpcProtocolException(describe(e) + where);
     } catch (SAXException e) {
       throw new XmlRpcProtocolException(describe(e));
+    } catch (CharConversionException e) {
+      // bytes that are not text in the document's encoding: the parser reports them as an IOException
+      throw new XmlRpcProtocolException("the document is not valid text in its encoding"
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     } catch (RuntimeException e) {
       // the fork's parsers throw unchecked exceptions for some malformed values (e.g. a bad faultCode)
       throw new XmlRpcProtocolException("malformed XML-RPC document: " + e.getClass().getSimpleName());
@@ -187,12 +202,25 @@ public final class XmlRpcCodec {
     return out.toByteArray();
   }
 
-  private ContentHandler writerFor(OutputStream out) throws IOException {
-    try {
-      return new DefaultXMLWriterFactory().getXmlWriter(config, out);
-    } catch (XmlRpcException e) {
-      throw new IOException(e.getMessage(), e);
-    }
+  /**
+   * The fork's UTF-8 writer, except for characters beyond the Basic Multilingual Plane (emoji, many CJK
+   * ideographs): its writer tests each UTF-16 half on its own, finds that half not encodable, and writes a
+   * character reference to it ({@code &#55357;}), which is not an XML character, so no parser reads the
+   * document (found by fuzzing). Here both halves go to the UTF-8 stream, which writes the character.
+   */
+  public static ContentHandler writerFor(OutputStream out) {
+    CharSetXMLWriter w = new CharSetXMLWriter() {
+      @Override
+      public boolean canEncode(char c) {
+        return Character.isSurrogate(c) || super.canEncode(c);
+      }
+    };
+    w.setEncoding(XmlRpcStreamRequestConfig.UTF8_ENCODING);
+    w.setDeclarating(true);
+    w.setIndenting(false);
+    w.setFlushing(true);
+    w.setWriter(new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8)));
+    return w;
   }
 
   static String utf8(byte[] bytes) {

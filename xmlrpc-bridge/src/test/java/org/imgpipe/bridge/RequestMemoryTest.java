@@ -22,9 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Large request bodies are read only while the port's request-body memory has room (three times the
- * body's size, held until the call is answered): a body that does not fit waits unread, one larger
- * than the whole budget gets a MemoryError fault, and the port keeps serving. A real port on loopback.
+ * Request bodies are read only while the port's request-body memory has room (the body and what its parse
+ * takes, counted as it arrives and held until the call is answered): a body that does not fit waits
+ * unread, one larger than the whole budget gets a MemoryError fault, and the port keeps serving. A real
+ * port on loopback.
  */
 class RequestMemoryTest {
 
@@ -77,10 +78,12 @@ class RequestMemoryTest {
   @Test
   void bodyThatDoesNotFitWaitsUnreadUntilTheCallBeforeItIsAnswered() throws Exception {
     held = new CompletableFuture<>();
-    // 3 MB of data is about 4 MB of XML: 12 MB reserved, so two such calls do not fit in 20 MiB.
+    // 3 MB of data is about 4 MB of XML, which holds about 10.5 MB (the body, and its parse: ParseCost) until
+    // the call is answered; two such calls do not fit in the 15 MiB one client may hold (75% of 20 MiB).
     CompletableFuture<XmlRpcResponse> first = call("hold", 3 * MB);
     long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (meter("imgpipe.request.memory.used") < 12 * MB) {
+    while (meter("imgpipe.request.memory.used") < 10 * MB) {
+      assertFalse(first.isDone(), () -> "the first call was answered: " + first.join());
       assertTrue(System.nanoTime() < end, "the first call never reserved its body's memory");
       Thread.sleep(10);
     }
@@ -105,7 +108,7 @@ class RequestMemoryTest {
 
   @Test
   void bodyLargerThanTheWholeBudgetGetsAMemoryErrorFaultAndThePortKeepsServing() throws Exception {
-    // 6 MB of data is about 8 MB of XML: 24 MB, more than the 20 MiB there is.
+    // 6 MB of data is about 8 MB of XML: at least 2.6 times that (ParseCost), more than the 20 MiB there is.
     XmlRpcResponse r = call("len", 6 * MB).get(30, TimeUnit.SECONDS);
     assertTrue(r.fault(), "expected a fault, got " + r.value());
     assertTrue(r.faultString().startsWith("<class 'MemoryError'>:request too large for this node's memory: it needs"

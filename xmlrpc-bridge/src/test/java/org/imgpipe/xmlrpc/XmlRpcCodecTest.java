@@ -235,4 +235,51 @@ class XmlRpcCodecTest {
   void refusesNonFiniteDoubles() {
     assertThrows(java.io.IOException.class, () -> codec.responseBytes(Double.NaN));
   }
+
+  @Test
+  void base64LongerThanOneDecodingWindowReadsBackWhateverItsPadding() throws Exception {
+    for (int size : new int[] {0, 1, 2, 3, 48 * 1024, 48 * 1024 + 1, 48 * 1024 + 2, 200_000}) {
+      byte[] data = new byte[size];
+      new java.util.Random(size).nextBytes(data);
+      String wrapped = java.util.Base64.getMimeEncoder(76, "\n".getBytes(StandardCharsets.US_ASCII))
+          .encodeToString(data);
+      XmlRpcCall c = request(call("m", param("<base64>\n" + wrapped + "\n</base64>")));
+      assertArrayEquals(data, (byte[]) c.params().get(0), "size " + size);
+      String unpadded = java.util.Base64.getEncoder().withoutPadding().encodeToString(data);
+      assertArrayEquals(data, (byte[]) request(call("m", param("<base64>" + unpadded + "</base64>"))).params().get(0));
+    }
+  }
+
+  @Test
+  void base64WithDataAfterItsPaddingOrOutsideTheAlphabetIsAProtocolError() {
+    String window = "A".repeat(64 * 1024 - 4);
+    for (String bad : List.of("AA==AAAA", window + "AA==" + "AAAA", "AA*A", "A", "\u00e9AAA", window + "AAAAA")) {
+      XmlRpcProtocolException e = assertThrows(XmlRpcProtocolException.class,
+          () -> request(call("m", param("<base64>" + bad + "</base64>"))), bad.length() + " characters");
+      assertTrue(e.getMessage().startsWith("Failed to decode base64 stream."), e.getMessage());
+    }
+  }
+
+  @Test
+  void bytesThatAreNotUtf8AreAProtocolError() {
+    byte[] xml = call("m", param("<string>X</string>")).getBytes(StandardCharsets.UTF_8);
+    int at = new String(xml, StandardCharsets.ISO_8859_1).indexOf('X');
+    xml[at] = (byte) 0xC3; // the start of a two-byte sequence, followed by '<'
+    byte[] doc = xml;
+    XmlRpcProtocolException e = assertThrows(XmlRpcProtocolException.class,
+        () -> codec.parseRequest(new ByteArrayInputStream(doc)));
+    assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
+  }
+
+  @Test
+  void charactersBeyondTheBasicPlaneAreWrittenAsCharactersNotAsSurrogateReferences() throws Exception {
+    String text = "watermark \uD83D\uDE00 \uD840\uDC0B end"; // an emoji and a CJK ideograph of plane 2
+    byte[] xml = codec.requestBytes("m", List.of(text, Map.of("k", text)));
+    assertFalse(new String(xml, StandardCharsets.UTF_8).contains("&#55"), new String(xml, StandardCharsets.UTF_8));
+    XmlRpcCall c = codec.parseRequest(new ByteArrayInputStream(xml));
+    assertEquals(text, c.params().get(0));
+    assertEquals(text, ((Map<?, ?>) c.params().get(1)).get("k"));
+    XmlRpcResponse r = codec.parseResponse(new ByteArrayInputStream(codec.responseBytes(text)));
+    assertEquals(text, r.value());
+  }
 }

@@ -50,6 +50,7 @@ public final class ImgpipeClient {
     this.client = new XmlRpcClient();
     client.setConfig(config);
     client.setTypeFactory(new org.imgpipe.xmlrpc.WireTypeFactory(client));
+    client.setXmlWriterFactory((cfg, out) -> XmlRpcCodec.writerFor(out)); // UTF-8, characters beyond the BMP too
     client.setTransportFactory(() -> new HardenedTransport(client, codec));
   }
 
