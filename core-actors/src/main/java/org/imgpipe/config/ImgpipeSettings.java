@@ -2,6 +2,9 @@ package org.imgpipe.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -45,6 +48,49 @@ public final class ImgpipeSettings {
     /** The address other nodes and clients see: canonical-host if set, else host. */
     public String advertisedHost() {
       return canonicalHost.isEmpty() ? host : canonicalHost;
+    }
+  }
+
+  /**
+   * Cluster TLS (imgpipe.node.tls): this node's key store, the cluster CA's trust store, their
+   * passwords, and whether a node checks the address in the certificate of the node it dials. Artery
+   * always requires mutual authentication when it is on.
+   */
+  public record Tls(boolean enabled, String keyStore, Password keyStorePassword, String trustStore,
+      Password trustStorePassword, boolean hostnameVerification) {}
+
+  /**
+   * A password given in the configuration itself or as a file whose first line it is. The file is read
+   * when the password is needed, and the value never appears in {@link #toString()}.
+   */
+  public record Password(String key, String value, String file) {
+
+    /** The password; throws IllegalArgumentException with a one-line message when it is missing. */
+    public String reveal() {
+      if (!file.isEmpty()) {
+        try {
+          String first = Files.readString(Path.of(file)).lines().findFirst().orElse("").stripTrailing();
+          if (first.isEmpty()) {
+            throw new IllegalArgumentException(key + "-file: " + file + " is empty");
+          }
+          return first;
+        } catch (IOException e) {
+          throw new IllegalArgumentException(key + "-file: cannot read " + file + " ("
+              + e.getClass().getSimpleName() + ")", e);
+        }
+      }
+      if (value.isEmpty()) {
+        String store = key.substring(key.lastIndexOf('.') + 1).replace("-password", "");
+        throw new IllegalArgumentException("cluster TLS needs the " + store.replace('-', ' ') + "'s password: set "
+            + key + "-file (the launcher: --tls-" + store + "-password-file or IMGPIPE_TLS_"
+            + store.toUpperCase(Locale.ROOT).replace('-', '_') + "_PASSWORD)");
+      }
+      return value;
+    }
+
+    @Override
+    public String toString() {
+      return file.isEmpty() ? (value.isEmpty() ? "(not set)" : "(set)") : "(from " + file + ")";
     }
   }
 
@@ -115,6 +161,7 @@ public final class ImgpipeSettings {
       int maxConnections, int maxConnectionsPerClient) {}
 
   private final Node node;
+  private final Tls tls;
   private final Ports ports;
   private final Limits limits;
   private final Map<Role, Pool> pools;
@@ -188,6 +235,7 @@ public final class ImgpipeSettings {
         n.getInt("cluster-port"),
         List.copyOf(n.getStringList("seed-nodes")),
         n.getBoolean("serve-all-ports"));
+    this.tls = readTls(n.getConfig("tls"));
     Config p = c.getConfig("ports");
     this.ports = new Ports(
         p.getInt("resize"), p.getInt("filter"), p.getInt("watermark"),
@@ -235,6 +283,31 @@ public final class ImgpipeSettings {
     validate();
   }
 
+  private static Tls readTls(Config t) {
+    String prefix = "imgpipe.node.tls.";
+    Password key = password(t, prefix, "key-store-password");
+    Password trust = password(t, prefix, "trust-store-password");
+    Tls tls = new Tls(t.getBoolean("enabled"), t.getString("key-store").trim(), key,
+        t.getString("trust-store").trim(), trust, t.getBoolean("hostname-verification"));
+    if (tls.enabled()) {
+      if (tls.keyStore().isEmpty() || tls.trustStore().isEmpty()) {
+        throw new IllegalArgumentException("cluster TLS is on but " + prefix
+            + (tls.keyStore().isEmpty() ? "key-store" : "trust-store") + " is not set (docs/cluster-security.md)");
+      }
+    }
+    return tls;
+  }
+
+  private static Password password(Config t, String prefix, String name) {
+    String value = t.getString(name);
+    String file = t.getString(name + "-file").trim();
+    if (!value.isEmpty() && !file.isEmpty()) {
+      throw new IllegalArgumentException(prefix + name + " and " + prefix + name
+          + "-file are both set; give one of them");
+    }
+    return new Password(prefix + name, value, file);
+  }
+
   private void validate() {
     for (Role r : pools.keySet()) {
       Pool pool = pools.get(r);
@@ -277,6 +350,11 @@ public final class ImgpipeSettings {
 
   public Node node() {
     return node;
+  }
+
+  /** Cluster TLS between the nodes. */
+  public Tls tls() {
+    return tls;
   }
 
   public Ports ports() {
