@@ -46,12 +46,14 @@ public final class ImgpipeNode implements AutoCloseable {
   private final ImgpipeSettings settings;
   private final Map<Role, Integer> openPorts;
   private final String clusterAddress;
+  private final String clusterTls;
 
   private final PrometheusMeterRegistry registry;
 
   private ImgpipeNode(ActorSystem<Void> system, ImgpipeSettings settings, Map<Role, Integer> openPorts,
-      String clusterAddress, PrometheusMeterRegistry registry) {
+      String clusterAddress, String clusterTls, PrometheusMeterRegistry registry) {
     this.system = system;
+    this.clusterTls = clusterTls;
     this.registry = registry;
     this.settings = settings;
     this.openPorts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(openPorts));
@@ -71,6 +73,10 @@ public final class ImgpipeNode implements AutoCloseable {
     Map<Role, Integer> ports = servicePorts(settings);
     checkFree(settings.node().host(), settings.node().clusterPort(), "cluster port");
     ports.forEach((role, port) -> checkFree(settings.node().host(), port, label(role) + " port"));
+    String transport = config.getString("akka.remote.artery.transport");
+    String clusterTls = settings.tls().enabled() ? ClusterTls.check(settings.tls()).describe()
+        : "tls-tcp".equals(transport) ? "on (akka.remote.artery.ssl settings)" : "off (plain TCP)";
+    ClusterTls.plainTcpWarning(settings.node(), transport).ifPresent(log::warn);
 
     ActorSystem<Void> system;
     try {
@@ -84,7 +90,7 @@ public final class ImgpipeNode implements AutoCloseable {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       // Starts sharding for the node's stage roles and joins the cluster (itself when no seed is given).
       PipelineNode pipeline = PipelineNode.start(system, settings, registry);
-      awaitUp(cluster, joinTimeout, settings);
+      awaitUp(cluster, joinTimeout, settings, "tls-tcp".equals(transport));
       BridgeBinding binding = bind(system, pipeline, settings, registry);
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "imgpipe-unbind-xmlrpc",
           () -> {
@@ -96,7 +102,7 @@ public final class ImgpipeNode implements AutoCloseable {
         open.put(r, binding.port(r));
       }
       String address = cluster.selfMember().address().toString();
-      return new ImgpipeNode(system, settings, open, address, registry);
+      return new ImgpipeNode(system, settings, open, address, clusterTls, registry);
     } catch (RuntimeException e) {
       system.terminate();
       awaitQuietly(system, Duration.ofSeconds(10));
@@ -135,15 +141,17 @@ public final class ImgpipeNode implements AutoCloseable {
     return ports;
   }
 
-  private static void awaitUp(Cluster cluster, Duration timeout, ImgpipeSettings settings) {
+  private static void awaitUp(Cluster cluster, Duration timeout, ImgpipeSettings settings, boolean tls) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (cluster.selfMember().status() != MemberStatus.up()) {
       if (System.nanoTime() > deadline) {
         List<String> seeds = settings.node().seedNodes();
         throw new NodeConfigException("could not join the cluster within " + timeout.toSeconds() + " s: "
             + (seeds.isEmpty() ? "the node did not come up" : "no seed node answered at " + String.join(", ", seeds)
-                + "; check --seed-nodes, that a seed node is running, and that TCP "
-                + clusterPortsOf(seeds) + " is open between the devices"));
+                + "; check --seed-nodes, that a seed node is running, that TCP "
+                + clusterPortsOf(seeds) + " is open between the devices, and that "
+                + (tls ? "the seed nodes run cluster TLS with certificates from the same CA"
+                    : "cluster TLS is off on the seed nodes too")));
       }
       sleep(50);
     }
@@ -246,6 +254,7 @@ public final class ImgpipeNode implements AutoCloseable {
         settings.node().roles().contains(role) ? "" : "   (gateway: pool on other nodes)")));
     b.append(String.format("  %-13s %s%n", "bound to", settings.node().host()));
     b.append(String.format("  %-13s %s%n", "cluster", clusterAddress));
+    b.append(String.format("  %-13s %s%n", "cluster TLS", clusterTls));
     List<String> seeds = settings.node().seedNodes();
     b.append(String.format("  %-13s %s%n", "seed nodes", seeds.isEmpty() ? "(itself)" : String.join(", ", seeds)));
     if (!openPorts.isEmpty()) {

@@ -23,7 +23,8 @@ import sun.misc.Signal;
     footer = {"", "Examples:",
         "  imgpipe node                                   all roles on 127.0.0.1 (conf/all-in-one.conf)",
         "  imgpipe node --config conf/resize.conf --canonical-host 192.168.1.11 --seed-nodes 192.168.1.15:25520",
-        "  imgpipe node --roles filter,watermark --host 127.0.0.2 --seed-nodes 127.0.0.1:25520"})
+        "  imgpipe node --roles filter,watermark --host 127.0.0.2 --seed-nodes 127.0.0.1:25520",
+        "  imgpipe node --config conf/five-devices/device1-resize.conf      (cluster TLS with docker/certs/resize.p12)"})
 public final class NodeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -79,6 +80,35 @@ public final class NodeCommand implements Callable<Integer> {
       description = "How long to wait for a seed node (default 30s). Env: IMGPIPE_JOIN_TIMEOUT.")
   Duration joinTimeout;
 
+  @Option(names = "--tls", arity = "0..1", paramLabel = "BOOL",
+      description = "Cluster TLS: Artery over mutual TLS with the stores below (docs/cluster-security.md)."
+          + " Env: IMGPIPE_TLS.")
+  Boolean tls;
+
+  @Option(names = "--tls-key-store", paramLabel = "FILE",
+      description = "PKCS12 key store with this node's key and certificate. Env: IMGPIPE_TLS_KEY_STORE.")
+  Path tlsKeyStore;
+
+  // Passwords only as files here: a password on the command line is visible to every user in `ps`.
+  @Option(names = "--tls-key-store-password-file", paramLabel = "FILE",
+      description = "File whose first line is the key store's password. Env: IMGPIPE_TLS_KEY_STORE_PASSWORD_FILE,"
+          + " or the password itself in IMGPIPE_TLS_KEY_STORE_PASSWORD.")
+  Path tlsKeyStorePasswordFile;
+
+  @Option(names = "--tls-trust-store", paramLabel = "FILE",
+      description = "PKCS12 trust store with the cluster CA's certificate. Env: IMGPIPE_TLS_TRUST_STORE.")
+  Path tlsTrustStore;
+
+  @Option(names = "--tls-trust-store-password-file", paramLabel = "FILE",
+      description = "File whose first line is the trust store's password. Env: IMGPIPE_TLS_TRUST_STORE_PASSWORD_FILE,"
+          + " or the password itself in IMGPIPE_TLS_TRUST_STORE_PASSWORD.")
+  Path tlsTrustStorePasswordFile;
+
+  @Option(names = "--tls-hostname-verification", arity = "0..1", paramLabel = "BOOL",
+      description = "Check that a dialled node's certificate names the address it was dialled at (default false)."
+          + " Env: IMGPIPE_TLS_HOSTNAME_VERIFICATION.")
+  Boolean tlsHostnameVerification;
+
   /** The flags given on the command line, nothing else. */
   public NodeOptions flags() {
     NodeOptions.Builder b = NodeOptions.builder();
@@ -95,6 +125,12 @@ public final class NodeCommand implements Callable<Integer> {
     if (watermarkPort != null) b.port(Role.WATERMARK, watermarkPort);
     if (orchestratorPort != null) b.port(Role.ORCHESTRATOR, orchestratorPort);
     if (formatPort != null) b.port(Role.FORMAT, formatPort);
+    if (tls != null) b.tls(tls);
+    if (tlsKeyStore != null) b.tlsKeyStore(tlsKeyStore);
+    if (tlsKeyStorePasswordFile != null) b.tlsKeyStorePasswordFile(tlsKeyStorePasswordFile);
+    if (tlsTrustStore != null) b.tlsTrustStore(tlsTrustStore);
+    if (tlsTrustStorePasswordFile != null) b.tlsTrustStorePasswordFile(tlsTrustStorePasswordFile);
+    if (tlsHostnameVerification != null) b.tlsHostnameVerification(tlsHostnameVerification);
     return b.build();
   }
 

@@ -41,6 +41,15 @@ public final class NodeOptions {
   public static final String ENV_CLUSTER_PORT = "IMGPIPE_CLUSTER_PORT";
   public static final String ENV_SERVE_ALL_PORTS = "IMGPIPE_SERVE_ALL_PORTS";
   public static final String ENV_JOIN_TIMEOUT = "IMGPIPE_JOIN_TIMEOUT";
+  /** Cluster TLS (imgpipe.node.tls). Passwords come from the environment or files, never from flags. */
+  public static final String ENV_TLS = "IMGPIPE_TLS";
+  public static final String ENV_TLS_KEY_STORE = "IMGPIPE_TLS_KEY_STORE";
+  public static final String ENV_TLS_KEY_STORE_PASSWORD = "IMGPIPE_TLS_KEY_STORE_PASSWORD";
+  public static final String ENV_TLS_KEY_STORE_PASSWORD_FILE = "IMGPIPE_TLS_KEY_STORE_PASSWORD_FILE";
+  public static final String ENV_TLS_TRUST_STORE = "IMGPIPE_TLS_TRUST_STORE";
+  public static final String ENV_TLS_TRUST_STORE_PASSWORD = "IMGPIPE_TLS_TRUST_STORE_PASSWORD";
+  public static final String ENV_TLS_TRUST_STORE_PASSWORD_FILE = "IMGPIPE_TLS_TRUST_STORE_PASSWORD_FILE";
+  public static final String ENV_TLS_HOSTNAME_VERIFICATION = "IMGPIPE_TLS_HOSTNAME_VERIFICATION";
   /** IMGPIPE_HOME: where the imgpipe script lives; relative --config paths are also looked up there. */
   public static final String ENV_HOME = "IMGPIPE_HOME";
 
@@ -58,6 +67,23 @@ public final class NodeOptions {
   private final Boolean serveAllPorts;
   private final Map<Role, Integer> ports;
   private final Duration joinTimeout;
+  private final Boolean tls;
+  private final Path tlsKeyStore;
+  private final Secret tlsKeyStorePassword;
+  private final Path tlsTrustStore;
+  private final Secret tlsTrustStorePassword;
+  private final Boolean tlsHostnameVerification;
+
+  /**
+   * A store password as one option: the value itself (environment) or a file holding it (flags,
+   * environment). Whichever a stronger source gives replaces both of a weaker one.
+   */
+  record Secret(String value, Path file) {
+    @Override
+    public String toString() {
+      return file != null ? "(from " + file + ")" : "(hidden)";
+    }
+  }
 
   private NodeOptions(Builder b) {
     this.configFile = b.configFile;
@@ -69,6 +95,12 @@ public final class NodeOptions {
     this.serveAllPorts = b.serveAllPorts;
     this.ports = Map.copyOf(b.ports);
     this.joinTimeout = b.joinTimeout;
+    this.tls = b.tls;
+    this.tlsKeyStore = b.tlsKeyStore;
+    this.tlsKeyStorePassword = b.tlsKeyStorePassword;
+    this.tlsTrustStore = b.tlsTrustStore;
+    this.tlsTrustStorePassword = b.tlsTrustStorePassword;
+    this.tlsHostnameVerification = b.tlsHostnameVerification;
   }
 
   public static Builder builder() {
@@ -101,7 +133,29 @@ public final class NodeOptions {
     for (Role r : Role.values()) {
       text(env, portEnv(r)).ifPresent(v -> b.port(r, parsePort(portEnv(r), v)));
     }
+    text(env, ENV_TLS).ifPresent(v -> b.tls(parseBoolean(ENV_TLS, v)));
+    text(env, ENV_TLS_KEY_STORE).ifPresent(v -> b.tlsKeyStore(Path.of(v)));
+    secret(env, ENV_TLS_KEY_STORE_PASSWORD, ENV_TLS_KEY_STORE_PASSWORD_FILE).ifPresent(v -> b.tlsKeyStorePassword = v);
+    text(env, ENV_TLS_TRUST_STORE).ifPresent(v -> b.tlsTrustStore(Path.of(v)));
+    secret(env, ENV_TLS_TRUST_STORE_PASSWORD, ENV_TLS_TRUST_STORE_PASSWORD_FILE)
+        .ifPresent(v -> b.tlsTrustStorePassword = v);
+    text(env, ENV_TLS_HOSTNAME_VERIFICATION).ifPresent(v -> b.tlsHostnameVerification(
+        parseBoolean(ENV_TLS_HOSTNAME_VERIFICATION, v)));
     return b.build();
+  }
+
+  /** A password variable or its _FILE twin; both set is an error. The value is used as it is, untrimmed. */
+  private static Optional<Secret> secret(Map<String, String> env, String valueKey, String fileKey) {
+    String value = env.get(valueKey);
+    Optional<String> file = text(env, fileKey);
+    boolean hasValue = value != null && !value.isEmpty();
+    if (hasValue && file.isPresent()) {
+      throw new NodeConfigException(valueKey + " and " + fileKey + " are both set; give one of them");
+    }
+    if (hasValue) {
+      return Optional.of(new Secret(value, null));
+    }
+    return file.map(f -> new Secret(null, Path.of(f)));
   }
 
   /** These options with every field that {@code stronger} sets replaced by its value. */
@@ -115,6 +169,12 @@ public final class NodeOptions {
     if (stronger.clusterPort != null) b.clusterPort = stronger.clusterPort;
     if (stronger.serveAllPorts != null) b.serveAllPorts = stronger.serveAllPorts;
     if (stronger.joinTimeout != null) b.joinTimeout = stronger.joinTimeout;
+    if (stronger.tls != null) b.tls = stronger.tls;
+    if (stronger.tlsKeyStore != null) b.tlsKeyStore = stronger.tlsKeyStore;
+    if (stronger.tlsKeyStorePassword != null) b.tlsKeyStorePassword = stronger.tlsKeyStorePassword;
+    if (stronger.tlsTrustStore != null) b.tlsTrustStore = stronger.tlsTrustStore;
+    if (stronger.tlsTrustStorePassword != null) b.tlsTrustStorePassword = stronger.tlsTrustStorePassword;
+    if (stronger.tlsHostnameVerification != null) b.tlsHostnameVerification = stronger.tlsHostnameVerification;
     b.ports.putAll(stronger.ports);
     return b.build();
   }
@@ -129,6 +189,12 @@ public final class NodeOptions {
     b.clusterPort = clusterPort;
     b.serveAllPorts = serveAllPorts;
     b.joinTimeout = joinTimeout;
+    b.tls = tls;
+    b.tlsKeyStore = tlsKeyStore;
+    b.tlsKeyStorePassword = tlsKeyStorePassword;
+    b.tlsTrustStore = tlsTrustStore;
+    b.tlsTrustStorePassword = tlsTrustStorePassword;
+    b.tlsHostnameVerification = tlsHostnameVerification;
     b.ports.putAll(ports);
     return b;
   }
@@ -169,6 +235,10 @@ public final class NodeOptions {
     return Optional.ofNullable(joinTimeout);
   }
 
+  public Optional<Boolean> tls() {
+    return Optional.ofNullable(tls);
+  }
+
   /** The {@code imgpipe.node} and {@code imgpipe.ports} keys these options set, and nothing else. */
   public Config overlay() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -182,7 +252,22 @@ public final class NodeOptions {
     if (serveAllPorts != null) m.put("imgpipe.node.serve-all-ports", serveAllPorts);
     if (joinTimeout != null) m.put("imgpipe.launcher.join-timeout", joinTimeout.toMillis() + "ms");
     ports.forEach((r, p) -> m.put("imgpipe.ports." + r.configName(), p));
+    String tlsKeys = "imgpipe.node.tls.";
+    if (tls != null) m.put(tlsKeys + "enabled", tls);
+    if (tlsKeyStore != null) m.put(tlsKeys + "key-store", tlsKeyStore.toString());
+    if (tlsTrustStore != null) m.put(tlsKeys + "trust-store", tlsTrustStore.toString());
+    putSecret(m, tlsKeys + "key-store-password", tlsKeyStorePassword);
+    putSecret(m, tlsKeys + "trust-store-password", tlsTrustStorePassword);
+    if (tlsHostnameVerification != null) m.put(tlsKeys + "hostname-verification", tlsHostnameVerification);
     return ConfigFactory.parseMap(m, "command-line flags and IMGPIPE_* environment");
+  }
+
+  /** Sets the value and the file key together, so that a weaker source's other one no longer counts. */
+  private static void putSecret(Map<String, Object> m, String key, Secret secret) {
+    if (secret != null) {
+      m.put(key, secret.value() == null ? "" : secret.value());
+      m.put(key + "-file", secret.file() == null ? "" : secret.file().toString());
+    }
   }
 
   /**
@@ -193,9 +278,37 @@ public final class NodeOptions {
    *     unknown role, a bad port or seed-node address
    */
   public Config toConfig() {
-    Config imgpipe = imgpipeConfig();
+    Config imgpipe = locateTlsFiles(imgpipeConfig());
     ImgpipeSettings settings = settingsOf(imgpipe);
-    return akkaConfig(settings, imgpipe).withFallback(imgpipe).resolve();
+    try {
+      return akkaConfig(settings, imgpipe).withFallback(imgpipe).resolve();
+    } catch (IllegalArgumentException e) { // a password file that cannot be read
+      throw new NodeConfigException(oneLine(e.getMessage()), e);
+    }
+  }
+
+  private static final List<String> TLS_FILE_KEYS = List.of("key-store", "key-store-password-file", "trust-store",
+      "trust-store-password-file");
+
+  /** Relative TLS file paths, like --config: the working directory first, then IMGPIPE_HOME. */
+  private static Config locateTlsFiles(Config config) {
+    String home = System.getenv(ENV_HOME);
+    if (home == null || home.isBlank() || !config.hasPath("imgpipe.node.tls")) {
+      return config;
+    }
+    Config out = config;
+    for (String k : TLS_FILE_KEYS) {
+      String key = "imgpipe.node.tls." + k;
+      String v = config.getString(key).trim();
+      if (v.isEmpty() || Path.of(v).isAbsolute() || Files.exists(Path.of(v))) {
+        continue;
+      }
+      Path inHome = Path.of(home).resolve(v);
+      if (Files.exists(inHome)) {
+        out = out.withValue(key, com.typesafe.config.ConfigValueFactory.fromAnyRef(inHome.toString()));
+      }
+    }
+    return out;
   }
 
   /** {@link ImgpipeSettings} of {@link #toConfig()}. */
@@ -372,7 +485,13 @@ public final class NodeOptions {
 
   @Override
   public String toString() {
-    return "NodeOptions" + overlay().root().render(com.typesafe.config.ConfigRenderOptions.concise())
+    Config shown = overlay();
+    for (String key : List.of("imgpipe.node.tls.key-store-password", "imgpipe.node.tls.trust-store-password")) {
+      if (shown.hasPath(key) && !shown.getString(key).isEmpty()) {
+        shown = shown.withValue(key, com.typesafe.config.ConfigValueFactory.fromAnyRef("(hidden)"));
+      }
+    }
+    return "NodeOptions" + shown.root().render(com.typesafe.config.ConfigRenderOptions.concise())
         + (configFile == null ? "" : " config=" + configFile);
   }
 
@@ -387,6 +506,12 @@ public final class NodeOptions {
     private Boolean serveAllPorts;
     private final Map<Role, Integer> ports = new EnumMap<>(Role.class);
     private Duration joinTimeout;
+    private Boolean tls;
+    private Path tlsKeyStore;
+    private Secret tlsKeyStorePassword;
+    private Path tlsTrustStore;
+    private Secret tlsTrustStorePassword;
+    private Boolean tlsHostnameVerification;
 
     private Builder() {}
 
@@ -435,6 +560,52 @@ public final class NodeOptions {
     /** How long to wait for the node to join the cluster before giving up. */
     public Builder joinTimeout(Duration timeout) {
       this.joinTimeout = timeout;
+      return this;
+    }
+
+    /** Artery over mutual TLS between the nodes (imgpipe.node.tls.enabled). */
+    public Builder tls(boolean on) {
+      this.tls = on;
+      return this;
+    }
+
+    /** PKCS12 key store with this node's key and certificate. */
+    public Builder tlsKeyStore(Path file) {
+      this.tlsKeyStore = file;
+      return this;
+    }
+
+    /** The key store's password itself (from the environment; flags only take a file). */
+    public Builder tlsKeyStorePassword(String password) {
+      this.tlsKeyStorePassword = new Secret(password, null);
+      return this;
+    }
+
+    /** A file whose first line is the key store's password. */
+    public Builder tlsKeyStorePasswordFile(Path file) {
+      this.tlsKeyStorePassword = new Secret(null, file);
+      return this;
+    }
+
+    /** PKCS12 trust store with the cluster CA's certificate. */
+    public Builder tlsTrustStore(Path file) {
+      this.tlsTrustStore = file;
+      return this;
+    }
+
+    public Builder tlsTrustStorePassword(String password) {
+      this.tlsTrustStorePassword = new Secret(password, null);
+      return this;
+    }
+
+    public Builder tlsTrustStorePasswordFile(Path file) {
+      this.tlsTrustStorePassword = new Secret(null, file);
+      return this;
+    }
+
+    /** Whether a node checks the dialled node's certificate against the address it dialled. */
+    public Builder tlsHostnameVerification(boolean on) {
+      this.tlsHostnameVerification = on;
       return this;
     }
 
