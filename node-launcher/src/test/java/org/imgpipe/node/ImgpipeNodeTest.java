@@ -95,8 +95,8 @@ class ImgpipeNodeTest {
     NodeConfigException e = assertThrows(NodeConfigException.class, () -> ImgpipeNode.start(o));
     long secs = (System.nanoTime() - t0) / 1_000_000_000L;
     assertEquals("could not join the cluster within 3 s: no seed node answered at " + host + ":" + deadSeed
-        + "; check --seed-nodes, that a seed node is running, and that TCP " + deadSeed
-        + " is open between the devices", e.getMessage());
+        + "; check --seed-nodes, that a seed node is running, that TCP " + deadSeed
+        + " is open between the devices, and that cluster TLS is off on the seed nodes too", e.getMessage());
     assertTrue(secs < 90, "gave up in " + secs + " s"); // start-up itself is slow on a busy machine
   }
 

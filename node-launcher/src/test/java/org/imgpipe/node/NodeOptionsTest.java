@@ -17,6 +17,7 @@ import org.imgpipe.config.ImgpipeSettings;
 import org.imgpipe.config.ImgpipeSettings.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class NodeOptionsTest {
 
@@ -186,14 +187,24 @@ class NodeOptionsTest {
     Map<String, Role> files = Map.of("resize.conf", Role.RESIZE, "filter.conf", Role.FILTER,
         "watermark.conf", Role.WATERMARK, "format.conf", Role.FORMAT, "orchestrator.conf", Role.ORCHESTRATOR);
     files.forEach((file, role) -> {
-      ImgpipeSettings s = settings(NodeOptions.builder().configFile(CONF.resolve(file))
-          .canonicalHost("192.0.2.1").build());
+      ImgpipeSettings s = settings(withTlsPasswords(NodeOptions.builder().configFile(CONF.resolve(file))
+          .canonicalHost("192.0.2.1")).build());
       assertEquals(Set.of(role), s.node().roles(), file);
       assertEquals("0.0.0.0", s.node().host(), file);
+      // Bound to every interface, so cluster TLS is on, with the role's own key store.
+      assertTrue(s.tls().enabled(), file);
+      assertEquals("docker/certs/" + role.configName() + ".p12", s.tls().keyStore(), file);
+      assertEquals("docker/certs/truststore.p12", s.tls().trustStore(), file);
     });
     ImgpipeSettings all = settings(NodeOptions.builder().configFile(CONF.resolve("all-in-one.conf")).build());
     assertEquals(Set.of(Role.values()), all.node().roles());
     assertEquals("127.0.0.1", all.node().host());
+    assertFalse(all.tls().enabled(), "loopback only: plain TCP");
+  }
+
+  /** The example confs read their passwords from files under docker/certs; these tests have none. */
+  private static NodeOptions.Builder withTlsPasswords(NodeOptions.Builder b) {
+    return b.tlsKeyStorePassword("test-only").tlsTrustStorePassword("test-only");
   }
 
   @Test
@@ -202,13 +213,146 @@ class NodeOptionsTest {
         "device4-format.conf", "device5-orchestrator.conf");
     List<Role> roles = List.of(Role.RESIZE, Role.FILTER, Role.WATERMARK, Role.FORMAT, Role.ORCHESTRATOR);
     for (int i = 0; i < 5; i++) {
-      Config c = NodeOptions.builder().configFile(CONF.resolve("five-devices").resolve(files.get(i))).build()
-          .toConfig();
+      Config c = withTlsPasswords(NodeOptions.builder().configFile(CONF.resolve("five-devices").resolve(files.get(i))))
+          .build().toConfig();
       ImgpipeSettings s = new ImgpipeSettings(c);
       assertEquals(Set.of(roles.get(i)), s.node().roles(), files.get(i));
       assertEquals("192.168.1.1" + (i + 1), s.node().advertisedHost(), files.get(i));
       assertEquals("akka://imgpipe@192.168.1.15:25520", c.getStringList("akka.cluster.seed-nodes").get(0));
+      assertEquals("tls-tcp", c.getString("akka.remote.artery.transport"), files.get(i));
+      assertEquals("docker/certs/" + roles.get(i).configName() + ".p12",
+          c.getString("akka.remote.artery.ssl.config-ssl-engine.key-store"), files.get(i));
     }
+  }
+
+  @Test
+  void clusterTlsIsOffByDefaultSoArteryIsPlainTcp() {
+    Config c = NodeOptions.builder().build().toConfig();
+    assertEquals("tcp", c.getString("akka.remote.artery.transport"));
+    assertFalse(new ImgpipeSettings(c).tls().enabled());
+    assertEquals("", c.getString("akka.remote.artery.ssl.config-ssl-engine.key-store"), "no Akka placeholder store");
+  }
+
+  @Test
+  void tlsFlagsBecomeArteryTlsWithMutualAuthenticationAndThePasswordsFromTheirFiles() throws IOException {
+    Path keyPassword = Files.writeString(dir.resolve("key.password"), "k3y-secret\n");
+    Path trustPassword = Files.writeString(dir.resolve("trust.password"), "trust-secret\r\nsecond line\n");
+    Config c = NodeOptions.builder().tls(true).tlsKeyStore(Path.of("/etc/imgpipe/tls/resize.p12"))
+        .tlsKeyStorePasswordFile(keyPassword).tlsTrustStore(Path.of("/etc/imgpipe/tls/truststore.p12"))
+        .tlsTrustStorePasswordFile(trustPassword).build().toConfig();
+    String ssl = "akka.remote.artery.ssl.config-ssl-engine.";
+    assertEquals("tls-tcp", c.getString("akka.remote.artery.transport"));
+    assertEquals("/etc/imgpipe/tls/resize.p12", c.getString(ssl + "key-store"));
+    assertEquals("k3y-secret", c.getString(ssl + "key-store-password"));
+    assertEquals("k3y-secret", c.getString(ssl + "key-password"));
+    assertEquals("/etc/imgpipe/tls/truststore.p12", c.getString(ssl + "trust-store"));
+    assertEquals("trust-secret", c.getString(ssl + "trust-store-password"), "the first line, without its line break");
+    assertTrue(c.getBoolean(ssl + "require-mutual-authentication"));
+    assertFalse(c.getBoolean(ssl + "hostname-verification"));
+    assertEquals("TLSv1.3", c.getString(ssl + "protocol"));
+  }
+
+  @Test
+  void aConfFileCannotTurnMutualAuthenticationOff() throws IOException {
+    Path file = conf("akka.remote.artery.ssl.config-ssl-engine.require-mutual-authentication = off\n"
+        + "imgpipe.node.tls { enabled = on, key-store = k.p12, key-store-password = a, trust-store = t.p12,"
+        + " trust-store-password = b, hostname-verification = on }\n");
+    Config c = NodeOptions.builder().configFile(file).build().toConfig();
+    assertTrue(c.getBoolean("akka.remote.artery.ssl.config-ssl-engine.require-mutual-authentication"));
+    assertTrue(c.getBoolean("akka.remote.artery.ssl.config-ssl-engine.hostname-verification"));
+  }
+
+  @Test
+  void tlsOptionsFollowThePrecedenceFlagsEnvironmentConfFile() throws IOException {
+    Path fromFile = Files.writeString(dir.resolve("conf.password"), "from-conf-file\n");
+    Path fromFlag = Files.writeString(dir.resolve("flag.password"), "from-flag\n");
+    Path file = conf("imgpipe.node.tls { enabled = on, key-store = conf.p12, key-store-password-file = \""
+        + fromFile + "\", trust-store = t.p12, trust-store-password = t }\n");
+    String ssl = "akka.remote.artery.ssl.config-ssl-engine.";
+    Config confOnly = NodeOptions.builder().configFile(file).build().toConfig();
+    assertEquals("from-conf-file", confOnly.getString(ssl + "key-store-password"));
+
+    NodeOptions env = NodeOptions.fromEnvironment(Map.of(NodeOptions.ENV_CONFIG, file.toString(),
+        NodeOptions.ENV_TLS_KEY_STORE, "env.p12", NodeOptions.ENV_TLS_KEY_STORE_PASSWORD, "from-env"));
+    Config envWins = env.toConfig();
+    assertEquals("env.p12", envWins.getString(ssl + "key-store"));
+    assertEquals("from-env", envWins.getString(ssl + "key-store-password"), "the variable replaces the conf's file");
+
+    Config flagWins = env.overriddenBy(NodeOptions.builder().tlsKeyStorePasswordFile(fromFlag)
+        .tlsKeyStore(Path.of("flag.p12")).build()).toConfig();
+    assertEquals("flag.p12", flagWins.getString(ssl + "key-store"));
+    assertEquals("from-flag", flagWins.getString(ssl + "key-store-password"));
+
+    Config off = env.overriddenBy(NodeOptions.builder().tls(false).build()).toConfig();
+    assertEquals("tcp", off.getString("akka.remote.artery.transport"));
+  }
+
+  @Test
+  void tlsEnvironmentVariablesAreRead() throws IOException {
+    Path pw = Files.writeString(dir.resolve("trust.password"), "t\n");
+    ImgpipeSettings s = settings(NodeOptions.fromEnvironment(Map.of("IMGPIPE_TLS", "yes",
+        "IMGPIPE_TLS_KEY_STORE", "/k.p12", "IMGPIPE_TLS_KEY_STORE_PASSWORD", "k",
+        "IMGPIPE_TLS_TRUST_STORE", "/t.p12", "IMGPIPE_TLS_TRUST_STORE_PASSWORD_FILE", pw.toString(),
+        "IMGPIPE_TLS_HOSTNAME_VERIFICATION", "on")));
+    assertTrue(s.tls().enabled());
+    assertEquals("/k.p12", s.tls().keyStore());
+    assertEquals("k", s.tls().keyStorePassword().reveal());
+    assertEquals("t", s.tls().trustStorePassword().reveal());
+    assertTrue(s.tls().hostnameVerification());
+  }
+
+  @Test
+  void aPasswordInTwoVariablesIsAnError() {
+    NodeConfigException e = assertThrows(NodeConfigException.class, () -> NodeOptions.fromEnvironment(Map.of(
+        "IMGPIPE_TLS_KEY_STORE_PASSWORD", "a", "IMGPIPE_TLS_KEY_STORE_PASSWORD_FILE", "/run/secrets/p")));
+    assertEquals("IMGPIPE_TLS_KEY_STORE_PASSWORD and IMGPIPE_TLS_KEY_STORE_PASSWORD_FILE are both set; give one of"
+        + " them", e.getMessage());
+  }
+
+  @Test
+  void tlsWithoutAStoreOrAPasswordIsAOneLineErrorSayingWhatToSet() {
+    NodeConfigException noStore = assertThrows(NodeConfigException.class,
+        () -> NodeOptions.builder().tls(true).build().toConfig());
+    assertEquals("cluster TLS is on but imgpipe.node.tls.key-store is not set (docs/cluster-security.md)",
+        noStore.getMessage());
+    NodeConfigException noPassword = assertThrows(NodeConfigException.class, () -> NodeOptions.builder().tls(true)
+        .tlsKeyStore(Path.of("k.p12")).tlsTrustStore(Path.of("t.p12")).tlsTrustStorePassword("t").build().toConfig());
+    assertEquals("cluster TLS needs the key store's password: set imgpipe.node.tls.key-store-password-file (the "
+        + "launcher: --tls-key-store-password-file or IMGPIPE_TLS_KEY_STORE_PASSWORD)", noPassword.getMessage());
+    NodeConfigException unreadable = assertThrows(NodeConfigException.class, () -> NodeOptions.builder().tls(true)
+        .tlsKeyStore(Path.of("k.p12")).tlsKeyStorePasswordFile(dir.resolve("none")).tlsTrustStore(Path.of("t.p12"))
+        .tlsTrustStorePassword("t").build().toConfig());
+    assertEquals("imgpipe.node.tls.key-store-password-file: cannot read " + dir.resolve("none")
+        + " (NoSuchFileException)", unreadable.getMessage());
+  }
+
+  @Test
+  void theNodeCommandTakesTlsStoresAndPasswordFilesButNoPasswords() {
+    NodeCommand cmd = new NodeCommand();
+    new CommandLine(cmd).parseArgs("--tls", "--tls-key-store", "/etc/imgpipe/tls/filter.p12",
+        "--tls-key-store-password-file", "/etc/imgpipe/tls/filter.password", "--tls-trust-store",
+        "/etc/imgpipe/tls/truststore.p12", "--tls-trust-store-password-file", "/etc/imgpipe/tls/truststore.password",
+        "--tls-hostname-verification");
+    Config overlay = cmd.flags().overlay();
+    assertTrue(overlay.getBoolean("imgpipe.node.tls.enabled"));
+    assertEquals("/etc/imgpipe/tls/filter.p12", overlay.getString("imgpipe.node.tls.key-store"));
+    assertEquals("/etc/imgpipe/tls/filter.password", overlay.getString("imgpipe.node.tls.key-store-password-file"));
+    assertEquals("", overlay.getString("imgpipe.node.tls.key-store-password"));
+    assertEquals("/etc/imgpipe/tls/truststore.password",
+        overlay.getString("imgpipe.node.tls.trust-store-password-file"));
+    assertTrue(overlay.getBoolean("imgpipe.node.tls.hostname-verification"));
+    assertThrows(CommandLine.UnmatchedArgumentException.class,
+        () -> new CommandLine(new NodeCommand()).parseArgs("--tls-key-store-password", "secret"));
+  }
+
+  @Test
+  void optionsNeverShowAPassword() {
+    NodeOptions o = NodeOptions.fromEnvironment(Map.of("IMGPIPE_TLS_KEY_STORE_PASSWORD", "hunter2",
+        "IMGPIPE_TLS_TRUST_STORE_PASSWORD", "letmein"));
+    assertFalse(o.toString().contains("hunter2") || o.toString().contains("letmein"), o.toString());
+    ImgpipeSettings.Tls tls = settings(o.overriddenBy(NodeOptions.builder().tls(true)
+        .tlsKeyStore(Path.of("k.p12")).tlsTrustStore(Path.of("t.p12")).build())).tls();
+    assertFalse(tls.toString().contains("hunter2") || tls.toString().contains("letmein"), tls.toString());
   }
 
   @Test
