@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # End-to-end smoke test of the container packaging, on one machine with a Docker daemon:
-#   1. builds the image (docker/build-image.sh; Maven first if the jars are stale),
-#   2. brings up docker/docker-compose.yml (14 containers, one Akka cluster) under its own project name,
+#   1. builds the image (docker/build-image.sh; Maven first if the jars are stale), and makes a throw-away
+#      cluster CA and the `one-machine` key store for the run (docker/make-cluster-certs.sh),
+#   2. brings up docker/docker-compose.yml (14 containers, one Akka cluster over mutual TLS) under its own
+#      project name,
 #      with the orchestrator's port 50055 published on 127.0.0.1 only; by default in four waves
 #      (orchestrator; resize and format; filter; watermark), each healthy before the next
 #      (SMOKE_WAVES=0: all with one `docker-compose up -d`),
 #   3. waits for every container's health check and for the cluster to have all 14 members,
 #   4. runs `imgpipe demo --orchestrator 127.0.0.1:50055 --no-embedded` and checks 30/30 (the demo's summary, and the
-#      30 output files: PNG, 1280x720),
+#      30 output files: PNG, 1280x720), then checks that a node without the cluster's certificate, started
+#      on the compose network, cannot join (SMOKE_STRANGER=0 skips that),
 #   5. shows how the work spread over the containers (the demo's summary, the per-container stage
 #      metrics, the orchestrator's log),
 #   6. tears everything down (also on failure or Ctrl-C).
@@ -35,7 +38,7 @@ while [ $# -gt 0 ]; do
     --base) base=${2:?--base needs an image}; shift 2 ;;
     --tag) tag=${2:?--tag needs a tag}; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "smoke.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -118,6 +121,11 @@ wait_healthy() {
   done
 }
 
+step "making the cluster certificates for this run"
+# A CA of its own for every run, thrown away with $work; docker/certs stays untouched.
+"$root/docker/make-cluster-certs.sh" --dir "$work/certs" one-machine | grep -E '^(making|made)'
+export IMGPIPE_CERTS=$work/certs
+
 step "starting $nodes containers (project $project)"
 dc down --volumes --remove-orphans --timeout 10 >/dev/null 2>&1 || true
 if [ "${SMOKE_WAVES:-1}" = 1 ]; then
@@ -195,6 +203,29 @@ grep -q 'valid outputs: 30/30' <<<"$check" || fail "fewer than 30 valid output i
 grep -qE '^Successful: +30$' <<<"$summary" || fail "the demo's summary does not say 30 successful"
 grep -qE '^Failed: +0$' <<<"$failed_line" || fail "the demo's summary does not say 0 failed"
 echo "30/30 images processed"
+
+step "checking cluster TLS"
+banner=$(dc logs --no-color orchestrator 2>/dev/null | grep -m1 'cluster TLS' || true)
+echo "orchestrator banner: ${banner#*| }"
+grep -q 'cluster TLS *mutual TLS, CN=one-machine' <<<"$banner" || fail "the orchestrator does not run cluster TLS"
+if [ "${SMOKE_STRANGER:-1}" = 1 ]; then
+  # A node of the same image on the same network, without the certificate: it must not get in.
+  network=$(docker inspect --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$(dc ps -q orchestrator)" | awk '{print $1}')
+  echo "-- a filter node without the cluster's certificate joins through orchestrator:25520 on $network"
+  set +e
+  stranger=$(docker run --rm --network "$network" -m 512m "$tag" node --roles filter \
+    --seed-nodes orchestrator:25520 --join-timeout 40s 2>&1)
+  stranger_rc=$?
+  set -e
+  grep -E 'could not join|plain TCP' <<<"$stranger" | cut -c1-240
+  echo "stranger's exit code: $stranger_rc"
+  [ "$stranger_rc" = 1 ] && grep -q 'could not join the cluster' <<<"$stranger" \
+    || fail "a node without the certificate was not refused: $stranger"
+  metrics=$(http_get 50055 /metrics || true)
+  up=$(awk '/^imgpipe_cluster_members\{.*status="up".*\}/ { print int($NF) }' <<<"$metrics" | head -1)
+  echo "members up after the attempt: ${up:-unknown}"
+  [ -z "$up" ] || [ "$up" = "$nodes" ] || fail "the cluster has $up members up, not $nodes"
+fi
 
 step "work distribution"
 echo "-- per container: stage work counted by each node's own /metrics"
