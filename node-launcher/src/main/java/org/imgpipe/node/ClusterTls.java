@@ -40,11 +40,12 @@ final class ClusterTls {
 
   /**
    * Loads the key and trust stores as Akka will and checks them: passwords, a private key, a
-   * certificate that is valid today and issued by a CA of the trust store.
+   * certificate that is valid today and issued by a CA of the trust store, and with hostname
+   * verification on, one that names {@code advertisedHost} (the address the other nodes dial).
    *
    * @throws NodeConfigException with one line naming the file and what to do
    */
-  static Identity check(ImgpipeSettings.Tls tls) {
+  static Identity check(ImgpipeSettings.Tls tls, String advertisedHost) {
     KeyStore keys = load("key store", tls.keyStore(), reveal(tls.keyStorePassword()));
     KeyStore trust = load("trust store", tls.trustStore(), reveal(tls.trustStorePassword()));
     X509Certificate own = ownCertificate(keys, tls.keyStore());
@@ -64,7 +65,89 @@ final class ClusterTls {
           + " (" + cas.get(0).getSubjectX500Principal().getName() + "); both must come from the same cluster CA"
           + " (docs/cluster-security.md)");
     }
+    if (tls.hostnameVerification() && !names(own, advertisedHost)) {
+      throw new NodeConfigException("hostname verification is on, but the certificate in TLS key store "
+          + tls.keyStore() + " names " + namesOf(own) + ", not this node's address " + advertisedHost
+          + ": the other nodes would refuse it. Make it with NAME=" + (isIpLiteral(advertisedHost) ? "ip:" : "dns:")
+          + advertisedHost + " (docs/cluster-security.md)");
+    }
     return new Identity(own.getSubjectX500Principal().getName(), day(own));
+  }
+
+  private static final int SAN_DNS = 2;
+  private static final int SAN_IP = 7;
+
+  /**
+   * Whether the JDK's HTTPS hostname check, which Akka's hostname verification uses, accepts the
+   * certificate for {@code host}: an IP address must be an IP subject alternative name; a name must be
+   * a DNS one (a leading "*." matches one label), or the CN when the certificate has no DNS names.
+   */
+  static boolean names(X509Certificate cert, String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    List<List<?>> sans = subjectAltNames(cert);
+    if (isIpLiteral(h)) {
+      InetAddress want = literal(h);
+      return sans.stream().anyMatch(san -> (Integer) san.get(0) == SAN_IP && want.equals(literal((String) san.get(1))));
+    }
+    List<String> dns = new ArrayList<>();
+    for (List<?> san : sans) {
+      if ((Integer) san.get(0) == SAN_DNS) {
+        dns.add(((String) san.get(1)).toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    String name = h.toLowerCase(java.util.Locale.ROOT);
+    if (dns.isEmpty()) {
+      return name.equals(commonName(cert));
+    }
+    for (String d : dns) {
+      if (d.equals(name) || (d.startsWith("*.") && name.indexOf('.') > 0
+          && name.substring(name.indexOf('.')).equals(d.substring(1)))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String namesOf(X509Certificate cert) {
+    List<String> out = new ArrayList<>();
+    for (List<?> san : subjectAltNames(cert)) {
+      int type = (Integer) san.get(0);
+      if (type == SAN_IP || type == SAN_DNS) {
+        out.add((type == SAN_IP ? "ip:" : "dns:") + san.get(1));
+      }
+    }
+    return out.isEmpty() ? "no address (CN=" + commonName(cert) + ")" : String.join(", ", out);
+  }
+
+  private static List<List<?>> subjectAltNames(X509Certificate cert) {
+    try {
+      var all = cert.getSubjectAlternativeNames();
+      return all == null ? List.of() : new ArrayList<>(all);
+    } catch (java.security.cert.CertificateParsingException e) {
+      return List.of();
+    }
+  }
+
+  private static String commonName(X509Certificate cert) {
+    for (String part : cert.getSubjectX500Principal().getName().split(",")) {
+      if (part.startsWith("CN=")) {
+        return part.substring(3).toLowerCase(java.util.Locale.ROOT);
+      }
+    }
+    return "";
+  }
+
+  static boolean isIpLiteral(String host) {
+    return host.matches("[0-9.]+") || host.contains(":");
+  }
+
+  /** An IP literal without a name lookup. */
+  private static InetAddress literal(String ip) {
+    try {
+      return InetAddress.getByName(ip.startsWith("[") ? ip.substring(1, ip.length() - 1) : ip);
+    } catch (UnknownHostException e) {
+      return null;
+    }
   }
 
   /**

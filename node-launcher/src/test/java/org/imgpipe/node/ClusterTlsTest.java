@@ -35,7 +35,7 @@ class ClusterTlsTest {
 
   @Test
   void storesFromTheToolPassAndNameTheNodeAndItsExpiry() {
-    ClusterTls.Identity id = ClusterTls.check(node(TestCerts.cluster(), "a"));
+    ClusterTls.Identity id = ClusterTls.check(node(TestCerts.cluster(), "a"), "127.0.0.51");
     assertEquals("CN=a,OU=imgpipe node,O=imgpipe", id.subject());
     // The tool's default validity: 825 days from today (give or take the day boundary in UTC).
     long days = id.notAfter().toEpochDay() - LocalDate.now(ZoneOffset.UTC).toEpochDay();
@@ -47,7 +47,7 @@ class ClusterTlsTest {
     Path certs = TestCerts.cluster();
     ImgpipeSettings.Tls t = tls(certs.resolve("a.p12"), "not-the-password", certs.resolve("truststore.p12"),
         TestCerts.password(certs, "truststore"));
-    NodeConfigException e = assertThrows(NodeConfigException.class, () -> ClusterTls.check(t));
+    NodeConfigException e = assertThrows(NodeConfigException.class, () -> ClusterTls.check(t, "127.0.0.51"));
     assertEquals("TLS key store " + certs.resolve("a.p12") + ": wrong password", e.getMessage());
   }
 
@@ -57,7 +57,7 @@ class ClusterTlsTest {
     Path other = TestCerts.otherCa();
     ImgpipeSettings.Tls t = tls(other.resolve("x.p12"), TestCerts.password(other, "x"),
         certs.resolve("truststore.p12"), TestCerts.password(certs, "truststore"));
-    NodeConfigException e = assertThrows(NodeConfigException.class, () -> ClusterTls.check(t));
+    NodeConfigException e = assertThrows(NodeConfigException.class, () -> ClusterTls.check(t, "127.0.0.51"));
     assertTrue(e.getMessage().startsWith("the certificate in TLS key store " + other.resolve("x.p12")
         + " (CN=x,OU=imgpipe node,O=imgpipe) is not issued by a CA of trust store " + certs.resolve("truststore.p12")
         + " (CN=imgpipe cluster CA "), e.getMessage());
@@ -70,7 +70,7 @@ class ClusterTlsTest {
     Path certs = TestCerts.cluster();
     String pw = TestCerts.password(certs, "truststore");
     ImgpipeSettings.Tls t = tls(certs.resolve("truststore.p12"), pw, certs.resolve("truststore.p12"), pw);
-    NodeConfigException e = assertThrows(NodeConfigException.class, () -> ClusterTls.check(t));
+    NodeConfigException e = assertThrows(NodeConfigException.class, () -> ClusterTls.check(t, "127.0.0.51"));
     assertEquals("TLS key store " + certs.resolve("truststore.p12") + " holds no private key with a certificate; it"
         + " must be a node's store, not the trust store (docs/cluster-security.md)", e.getMessage());
   }
@@ -79,7 +79,7 @@ class ClusterTlsTest {
   void aMissingStorePointsToTheTool() {
     Path certs = TestCerts.cluster();
     ImgpipeSettings.Tls t = tls(certs.resolve("a.p12"), TestCerts.password(certs, "a"), dir.resolve("trust.p12"), "x");
-    NodeConfigException e = assertThrows(NodeConfigException.class, () -> ClusterTls.check(t));
+    NodeConfigException e = assertThrows(NodeConfigException.class, () -> ClusterTls.check(t, "127.0.0.51"));
     assertEquals("TLS trust store " + dir.resolve("trust.p12") + " does not exist; make the stores with"
         + " docker/make-cluster-certs.sh (docs/cluster-security.md)", e.getMessage());
   }
@@ -106,9 +106,24 @@ class ClusterTlsTest {
 
     ImgpipeSettings.Tls t = tls(store, "old-password", certs.resolve("truststore.p12"),
         TestCerts.password(certs, "truststore"));
-    NodeConfigException e = assertThrows(NodeConfigException.class, () -> ClusterTls.check(t));
+    NodeConfigException e = assertThrows(NodeConfigException.class, () -> ClusterTls.check(t, "127.0.0.51"));
     assertEquals("the certificate in TLS key store " + store + " expired on "
         + LocalDate.now(ZoneOffset.UTC).minusDays(9) + "; make a new one (docs/cluster-security.md)", e.getMessage());
+  }
+
+  @Test
+  void withHostnameVerificationTheNodesOwnCertificateMustNameItsAddress() {
+    Path certs = TestCerts.cluster();
+    ImgpipeSettings.Tls plain = node(certs, "a");
+    ImgpipeSettings.Tls verifying = new ImgpipeSettings.Tls(true, plain.keyStore(), plain.keyStorePassword(),
+        plain.trustStore(), plain.trustStorePassword(), true);
+    assertEquals("CN=a,OU=imgpipe node,O=imgpipe", ClusterTls.check(verifying, "127.0.0.51").subject());
+    NodeConfigException e = assertThrows(NodeConfigException.class, () -> ClusterTls.check(verifying, "127.0.0.52"));
+    assertEquals("hostname verification is on, but the certificate in TLS key store " + certs.resolve("a.p12")
+        + " names ip:127.0.0.51, not this node's address 127.0.0.52: the other nodes would refuse it. Make it with"
+        + " NAME=ip:127.0.0.52 (docs/cluster-security.md)", e.getMessage());
+    // Off, the address does not matter.
+    assertEquals("CN=a,OU=imgpipe node,O=imgpipe", ClusterTls.check(plain, "127.0.0.52").subject());
   }
 
   private static ImgpipeSettings.Node where(String host, String canonicalHost) {

@@ -50,9 +50,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Two nodes with cluster TLS from one CA (made by docker/make-cluster-certs.sh at test time): A has
- * only the orchestrator, B every stage, so process_image on A sends the image to B and back over the
- * TLS link. A node with a certificate from another CA, and a node without TLS, cannot join them.
+ * Two nodes with cluster TLS from one CA (made by docker/make-cluster-certs.sh at test time, with each
+ * node's address in its certificate) and hostname verification on: A has only the orchestrator, B every
+ * stage, so process_image on A sends the image to B and back over the TLS link. A node with a
+ * certificate from another CA, a node without TLS, and a node using B's certificate at another address
+ * cannot join them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -62,6 +64,7 @@ class MutualTlsClusterTest {
   private static final String B = "127.0.0.52";
   private static final String STRANGER = "127.0.0.53";
   private static final String PLAIN = "127.0.0.54";
+  private static final String THIEF = "127.0.0.55";
   /** How long a node that must not get in keeps trying before it gives up. */
   private static final Duration REFUSED_JOIN = Duration.ofSeconds(20);
 
@@ -88,7 +91,8 @@ class MutualTlsClusterTest {
   @BeforeAll
   void startTwoTlsNodes() {
     certs = TestCerts.cluster();
-    a = ImgpipeNode.start(TestCerts.tls(node(A, LocalPorts.freeServicePorts(A), "orchestrator"), certs, "a").build());
+    a = ImgpipeNode.start(TestCerts.tls(node(A, LocalPorts.freeServicePorts(A), "orchestrator"), certs, "a")
+        .tlsHostnameVerification(true).build());
     a.system().systemActorOf(Behaviors.<ClusterEvent.MemberEvent>setup(ctx -> {
       Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(ctx.getSelf(), ClusterEvent.MemberEvent.class));
       return Behaviors.receiveMessage(e -> {
@@ -98,7 +102,7 @@ class MutualTlsClusterTest {
     }), "test-member-events", akka.actor.typed.Props.empty());
     portsB = LocalPorts.freeServicePorts(B);
     b = ImgpipeNode.start(TestCerts.tls(node(B, portsB, "resize", "filter", "watermark", "format"), certs, "b")
-        .seedNodes(List.of(seed(a))).build());
+        .tlsHostnameVerification(true).seedNodes(List.of(seed(a))).build());
     awaitTrue(Duration.ofSeconds(60), () -> upMembers(a).size() == 2 && upMembers(b).size() == 2,
         "A and B did not form a cluster of two");
   }
@@ -210,6 +214,21 @@ class MutualTlsClusterTest {
 
   @Test
   @Order(6)
+  void aNodeWithAMembersKeyAtAnotherAddressCannotJoinWhenTheMembersVerifyAddresses() throws Exception {
+    // B's own key store, as if copied off B, used by a node at another address. Its own checks pass
+    // (it does not verify addresses itself); A and B dial it back at THIEF and see a certificate for B.
+    NodeOptions thief = TestCerts.tls(node(THIEF, LocalPorts.freeServicePorts(THIEF), "filter"), certs, "b")
+        .seedNodes(List.of(seed(a), seed(b))).joinTimeout(REFUSED_JOIN).build();
+
+    NodeConfigException e = assertThrows(NodeConfigException.class, () -> ImgpipeNode.start(thief));
+
+    assertTrue(e.getMessage().startsWith("could not join the cluster within " + REFUSED_JOIN.toSeconds() + " s"),
+        e.getMessage());
+    assertNeverAMember(THIEF);
+  }
+
+  @Test
+  @Order(7)
   void aPlainTcpSocketGetsNothingFromTheClusterPort() throws Exception {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(A, a.settings().node().clusterPort()), 5_000);
