@@ -6,7 +6,8 @@
 #      project name,
 #      with the orchestrator's port 50055 published on 127.0.0.1 only; by default in four waves
 #      (orchestrator; resize and format; filter; watermark), each healthy before the next
-#      (SMOKE_WAVES=0: all with one `docker-compose up -d`),
+#      (SMOKE_WAVES=0: all with one `docker-compose up -d`; SMOKE_SERVICES="orchestrator resize-1 filter-1
+#      watermark-1 format-1": only these services of the file, for a machine too small for 14 JVMs),
 #   3. waits for every container's health check and for the cluster to have all 14 members,
 #   4. runs `imgpipe demo --orchestrator 127.0.0.1:50055 --no-embedded` and checks 30/30 (the demo's summary, and the
 #      30 output files: PNG, 1280x720), then checks that a node without the cluster's certificate, started
@@ -29,6 +30,15 @@ base=""
 tag=imgpipe:smoke
 keep=0
 nodes=14
+waves=("orchestrator" "resize-1 resize-2 resize-3 format-1 format-2" "filter-1 filter-2 filter-3 filter-4 filter-5"
+  "watermark-1 watermark-2 watermark-3")
+if [ -n "${SMOKE_SERVICES:-}" ]; then
+  read -r -a only <<<"$SMOKE_SERVICES"
+  printf '%s\n' "${only[@]}" | grep -qx orchestrator || { echo "smoke.sh: SMOKE_SERVICES must include orchestrator" >&2; exit 2; }
+  nodes=${#only[@]}
+  rest=$(printf '%s\n' "${only[@]}" | grep -vx orchestrator | tr '\n' ' ')
+  waves=("orchestrator" "$rest")
+fi
 health_timeout=${SMOKE_HEALTH_TIMEOUT:-480}
 cluster_timeout=${SMOKE_CLUSTER_TIMEOUT:-240}
 demo_timeout=${SMOKE_DEMO_TIMEOUT:-900}
@@ -132,8 +142,7 @@ if [ "${SMOKE_WAVES:-1}" = 1 ]; then
   # The same compose file and containers, created a few at a time: fourteen JVMs starting at once on
   # a small, busy machine starve each other (SMOKE_WAVES=0 starts them all with one `up -d`).
   started=0
-  for wave in "orchestrator" "resize-1 resize-2 resize-3 format-1 format-2" \
-      "filter-1 filter-2 filter-3 filter-4 filter-5" "watermark-1 watermark-2 watermark-3"; do
+  for wave in "${waves[@]}"; do
     echo "-- docker-compose up -d $wave"
     # shellcheck disable=SC2086
     dc up -d $wave 2>&1 | grep -v '^Creating.*\.\.\. $' | tail -8
@@ -141,7 +150,8 @@ if [ "${SMOKE_WAVES:-1}" = 1 ]; then
     wait_healthy "$started"
   done
 else
-  dc up -d 2>&1 | tail -20
+  # shellcheck disable=SC2086
+  dc up -d ${SMOKE_SERVICES:-} 2>&1 | tail -20
 fi
 
 step "waiting for every health check (at most ${health_timeout}s)"
@@ -231,6 +241,7 @@ step "work distribution"
 echo "-- per container: stage work counted by each node's own /metrics"
 for svc in $(dc ps --services | sort -V); do
   id=$(dc ps -q "$svc")
+  [ -n "$id" ] || continue
   port=$(docker exec "$id" printenv IMGPIPE_ROLES | sed 's/resize/50052/;s/filter/50053/;s/watermark/50054/;s/orchestrator/50055/;s/format/50056/')
   lines=$(container_get "$id" "$port" /metrics | tr -d '\r' \
     | grep -E '^imgpipe_stage_(jobs_total|work_seconds_count)' | awk '$NF+0 > 0' || true)
