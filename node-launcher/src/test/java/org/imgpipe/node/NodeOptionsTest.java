@@ -220,6 +220,7 @@ class NodeOptionsTest {
       assertEquals("192.168.1.1" + (i + 1), s.node().advertisedHost(), files.get(i));
       assertEquals("akka://imgpipe@192.168.1.15:25520", c.getStringList("akka.cluster.seed-nodes").get(0));
       assertEquals("tls-tcp", c.getString("akka.remote.artery.transport"), files.get(i));
+      assertTrue(c.getBoolean("akka.remote.artery.ssl.config-ssl-engine.hostname-verification"), files.get(i));
       assertEquals("docker/certs/" + roles.get(i).configName() + ".p12",
           c.getString("akka.remote.artery.ssl.config-ssl-engine.key-store"), files.get(i));
     }
