@@ -74,7 +74,8 @@ public final class ImgpipeNode implements AutoCloseable {
     checkFree(settings.node().host(), settings.node().clusterPort(), "cluster port");
     ports.forEach((role, port) -> checkFree(settings.node().host(), port, label(role) + " port"));
     String transport = config.getString("akka.remote.artery.transport");
-    String clusterTls = settings.tls().enabled() ? ClusterTls.check(settings.tls(), settings.node().advertisedHost()).describe()
+    String clusterTls = settings.tls().enabled()
+        ? ClusterTls.check(settings.tls(), settings.node().advertisedHost()).describe()
         : "tls-tcp".equals(transport) ? "on (akka.remote.artery.ssl settings)" : "off (plain TCP)";
     ClusterTls.plainTcpWarning(settings.node(), transport).ifPresent(log::warn);
 
