@@ -24,7 +24,7 @@ import sun.misc.Signal;
         "  imgpipe node                                   all roles on 127.0.0.1 (conf/all-in-one.conf)",
         "  imgpipe node --config conf/resize.conf --canonical-host 192.168.1.11 --seed-nodes 192.168.1.15:25520",
         "  imgpipe node --roles filter,watermark --host 127.0.0.2 --seed-nodes 127.0.0.1:25520",
-        "  imgpipe node --config conf/five-devices/device1-resize.conf      (cluster TLS with docker/certs/resize.p12)"})
+        "  imgpipe node --config conf/five-devices/device1-resize.conf   (cluster TLS: docker/certs/resize.p12)"})
 public final class NodeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -135,7 +135,8 @@ class ClusterTlsTest {
     Optional<String> wildcard = ClusterTls.plainTcpWarning(where("0.0.0.0", "192.0.2.7"), "tcp");
     assertEquals(Optional.of("the cluster port 25520 on 0.0.0.0 is plain TCP without authentication: anyone who"
         + " reaches it can join the cluster, receive clients' images and answer with forged results. Turn on cluster"
-        + " TLS (--tls, docs/cluster-security.md), or let a firewall admit only the other nodes to the port."), wildcard);
+        + " TLS (--tls, docs/cluster-security.md), or let a firewall admit only the other nodes to the port."),
+        wildcard);
     assertTrue(ClusterTls.plainTcpWarning(where("192.0.2.7", ""), "tcp").isPresent());
     // Bound to loopback but advertised elsewhere (a port forward): still reachable from outside.
     assertTrue(ClusterTls.plainTcpWarning(where("127.0.0.1", "192.0.2.7"), "tcp").isPresent());

@@ -94,7 +94,8 @@ class MutualTlsClusterTest {
     a = ImgpipeNode.start(TestCerts.tls(node(A, LocalPorts.freeServicePorts(A), "orchestrator"), certs, "a")
         .tlsHostnameVerification(true).build());
     a.system().systemActorOf(Behaviors.<ClusterEvent.MemberEvent>setup(ctx -> {
-      Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(ctx.getSelf(), ClusterEvent.MemberEvent.class));
+      Cluster.get(ctx.getSystem()).subscriptions()
+          .tell(Subscribe.create(ctx.getSelf(), ClusterEvent.MemberEvent.class));
       return Behaviors.receiveMessage(e -> {
         seenByA.add(e.member().address().toString());
         return Behaviors.same();

@@ -72,7 +72,8 @@ class TlsCostMeasurementTest {
     ImgpipeNode plainA = start("127.0.0.58", "orchestrator", NodeOptions.builder());
     ImgpipeNode plainB = start("127.0.0.59", "filter,format", NodeOptions.builder().seedNodes(List.of(seed(plainA))));
     try {
-      ImgpipeClient tls = new ImgpipeClient("127.0.0.56", tlsA.openPorts().get(Role.ORCHESTRATOR), Duration.ofSeconds(120));
+      ImgpipeClient tls = new ImgpipeClient("127.0.0.56", tlsA.openPorts().get(Role.ORCHESTRATOR),
+          Duration.ofSeconds(120));
       ImgpipeClient plain = new ImgpipeClient("127.0.0.58", plainA.openPorts().get(Role.ORCHESTRATOR),
           Duration.ofSeconds(120));
       for (int i = 0; i < WARM_UP; i++) {
@@ -86,7 +87,8 @@ class TlsCostMeasurementTest {
         without.add(callMillis(plain, bmp));
       }
       String report = String.format("process_image, NEGATIVE + BMP, %d-byte BMP (1672x1672), stages on the other node,"
-          + " median of %d alternating rounds after %d warm-ups:%n  mutual TLS 1.3: %d ms  %s%n  plain TCP:      %d ms  %s%n",
+          + " median of %d alternating rounds after %d warm-ups:%n"
+          + "  mutual TLS 1.3: %d ms  %s%n  plain TCP:      %d ms  %s%n",
           bmp.length, ROUNDS, WARM_UP, median(withTls), withTls, median(without), without);
       System.out.print(report);
       Files.createDirectories(Path.of("target"));
