@@ -76,8 +76,9 @@ new_password() {
 }
 
 if [ -f "$dir/ca.p12" ]; then
-  [ -f "$dir/ca.password" ] && [ -f "$dir/ca.crt" ] && [ -f "$dir/truststore.p12" ] \
-    || die "$dir/ca.p12 exists but ca.password, ca.crt or truststore.p12 is missing"
+  for f in ca.password ca.crt truststore.p12 truststore.password; do
+    [ -f "$dir/$f" ] || die "$dir/ca.p12 exists but $f is missing"
+  done
   echo "using the cluster CA in $dir/ca.p12"
 else
   echo "making the cluster CA in $dir/ca.p12 (valid $ca_days days)"

@@ -229,8 +229,9 @@ if [ "${SMOKE_STRANGER:-1}" = 1 ]; then
   set -e
   grep -E 'could not join|plain TCP' <<<"$stranger" | cut -c1-240
   echo "stranger's exit code: $stranger_rc"
-  [ "$stranger_rc" = 1 ] && grep -q 'could not join the cluster' <<<"$stranger" \
-    || fail "a node without the certificate was not refused: $stranger"
+  if [ "$stranger_rc" != 1 ] || ! grep -q 'could not join the cluster' <<<"$stranger"; then
+    fail "a node without the certificate was not refused: $stranger"
+  fi
   metrics=$(http_get 50055 /metrics || true)
   up=$(awk '/^imgpipe_cluster_members\{.*status="up".*\}/ { print int($NF) }' <<<"$metrics" | head -1)
   echo "members up after the attempt: ${up:-unknown}"
