@@ -37,6 +37,14 @@ final class RequestMemory {
   /** What a body that declared no size may hold before it waits for the older such bodies to be read. */
   static final long UNDECLARED_GATE = 1 << 20;
 
+  /**
+   * The most a declared body may take beyond its estimate (its length counted as base64) without others having
+   * taken it meanwhile: the markup of an image call (method name, struct keys, file name) costs ten bytes a
+   * byte to parse, a few kilobytes in all. Without it, bodies that each came a few kilobytes past their
+   * estimate while younger ones filled the rest all waited for one another, and one of them was failed.
+   */
+  static final long MARKUP_ALLOWANCE = 256 * 1024;
+
   private final long budget;
   private final long perClient;
   private final TreeMap<Long, Body> open = new TreeMap<>();
@@ -106,6 +114,15 @@ final class RequestMemory {
       this.expected = expected;
       this.declared = declared;
       this.small = small;
+    }
+
+    /**
+     * What younger bodies leave room for while this one is read: what it declared and has not taken yet,
+     * and for a declared body a 32nd more (at most {@link #MARKUP_ALLOWANCE}), since its markup costs more
+     * than its length counted as base64.
+     */
+    private long stillNeeds() {
+      return Math.max(0, expected + (declared ? Math.min(MARKUP_ALLOWANCE, expected / 32) : 0) - held);
     }
 
     /**
@@ -251,10 +268,18 @@ final class RequestMemory {
     }
     boolean large = body.large(bytes);
     long olderNeeds = 0;
+    long sameClientNeeds = 0;
     for (Body older : reading.headMap(body.age, false).values()) {
       if (!large || older.large(0) || older.expected > smallLimit()) {
-        olderNeeds += Math.max(0, older.expected - older.held);
+        long needs = older.stillNeeds();
+        olderNeeds += needs;
+        if (older.client.equals(body.client)) {
+          sameClientNeeds += needs;
+        }
       }
+    }
+    if (byClient.getOrDefault(body.client, 0L) + bytes + sameClientNeeds > perClient) {
+      return false;
     }
     if (!large) {
       return inUse + bytes + olderNeeds <= budget;

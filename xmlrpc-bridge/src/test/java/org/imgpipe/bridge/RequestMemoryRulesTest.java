@@ -96,6 +96,49 @@ class RequestMemoryRulesTest {
   }
 
   @Test
+  void declaredBodiesThatComeAFewKilobytesPastTheirEstimateAreAllServed() throws Exception {
+    // Eight 7000x7000 JPEG calls at once from one client failed this way: each body's markup cost a few
+    // kilobytes more than its length counted as base64, the younger bodies had filled the rest, and all
+    // of them waited for each other.
+    long mib = RequestMemory.UNDECLARED_GATE;
+    RequestMemory m = new RequestMemory(100 * mib, 75 * mib); // 75 MiB for large bodies
+    RequestMemory.Body a = m.open(ONE, 30 * mib, true);
+    RequestMemory.Body b = m.open(ONE, 30 * mib, true);
+    RequestMemory.Body c = m.open(ONE, 30 * mib, true);
+    take(a, 30 * mib).get();
+    take(b, 30 * mib).get();
+    CompletableFuture<Void> wantC = take(c, 15 * mib); // would fill the large part to its last byte
+    assertFalse(wantC.isDone(), "the youngest took the room the older bodies' markup needs");
+    take(a, 5 * 1024).get(1, TimeUnit.SECONDS);
+    take(b, 5 * 1024).get(1, TimeUnit.SECONDS);
+    a.finishedReading();
+    a.close();
+    wantC.get(10, TimeUnit.SECONDS);
+    b.close();
+    c.close();
+    assertEquals(0, m.inUse());
+  }
+
+  @Test
+  void aYoungerBodyLeavesRoomForTheOlderBodiesOfItsOwnClient() throws Exception {
+    long mib = RequestMemory.UNDECLARED_GATE;
+    RequestMemory m = new RequestMemory(400 * mib, 100 * mib); // the client's share is the tighter limit
+    RequestMemory.Body a = m.open(ONE, 60 * mib, true);
+    take(a, 10 * mib).get();
+    RequestMemory.Body b = m.open(ONE, 60 * mib, true);
+    CompletableFuture<Void> wantB = take(b, 40 * mib); // 50 held by the client, a still needs 50
+    assertFalse(wantB.isDone(), "the younger body took its client's share from under the older one");
+    RequestMemory.Body other = m.open(TWO, 60 * mib, true);
+    take(other, 40 * mib).get(1, TimeUnit.SECONDS); // another client's share is its own
+    take(a, 50 * mib).get(1, TimeUnit.SECONDS);
+    a.finishedReading();
+    a.close();
+    wantB.get(10, TimeUnit.SECONDS);
+    b.close();
+    other.close();
+  }
+
+  @Test
   void oneClientAddressHoldsAtMostItsShare() throws Exception {
     RequestMemory m = new RequestMemory(100, 50);
     RequestMemory.Body first = m.open(ONE, 40, true);
