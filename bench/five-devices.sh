@@ -97,7 +97,7 @@ start_node() {
     hub-raw) opts="-Dimgpipe.delivery.direct=off -Dimgpipe.delivery.compact=off" ;;
   esac
   ip netns exec "$(ns "$d")" env IMGPIPE_SKIP_BUILD=1 \
-    "IMGPIPE_JAVA_OPTS=-Xmx$heap -XX:+UseG1GC -XX:G1HeapRegionSize=16m -XX:+ExitOnOutOfMemoryError $opts" \
+    "IMGPIPE_JAVA_OPTS=-Xmx$heap -XX:+UseG1GC -XX:G1HeapRegionSize=16m -XX:+ExitOnOutOfMemoryError $opts ${BENCH_JVM_OPTS:-}" \
     "$repo/imgpipe" node --roles "${roles[$d]}" --host "$(addr "$d")" --seed-nodes "$orchestrator:25520" \
     >"$out/$mode-dev$d.log" 2>&1 &
   pids[$d]=$!
@@ -123,6 +123,17 @@ link_bytes() {
   echo "$sum"
 }
 
+# CPU time (ms) each node's JVM has used so far.
+cpu_ms() {
+  local d hz
+  hz=$(getconf CLK_TCK)
+  for d in "${!pids[@]}"; do
+    if [ -r "/proc/${pids[$d]}/stat" ]; then
+      echo -n "dev$d:$(awk -v hz="$hz" '{print int(($14 + $15) * 1000 / hz)}' "/proc/${pids[$d]}/stat") "
+    fi
+  done
+}
+
 # Per device: KiB per image it sent and received, for the log.
 link_detail() {
   local d
@@ -133,8 +144,9 @@ link_detail() {
 
 # One batch from the client's device; prints loadgen's summary line plus the bytes per image.
 batch() {
-  local before after line ok detail0
+  local before after line ok detail0 cpu0
   detail0=$(link_detail)
+  cpu0=$(cpu_ms)
   before=$(link_bytes)
   line=$(ip netns exec "$(ns 0)" python3 "$loadgen" "http://$orchestrator:50055/RPC2" "$inputs" \
     --concurrency "$concurrency" 2>>"$out/loadgen-errors.log" | tail -1)
@@ -147,6 +159,14 @@ a = {x.split(':')[0]: x.split(':')[1:] for x in sys.argv[1].split()}
 b = {x.split(':')[0]: x.split(':')[1:] for x in sys.argv[2].split()}
 n = max(1, int(sys.argv[3]))
 print(' '.join(f"{d}: sent {(int(b[d][0]) - int(a[d][0])) / n / 1024:.0f} KiB, received {(int(b[d][1]) - int(a[d][1])) / n / 1024:.0f} KiB;" for d in sorted(a)))
+PY
+  python3 - "$cpu0" "$(cpu_ms)" "${ok:-0}" >>"$out/links.log" <<'PY'
+import sys
+a = dict(x.split(':') for x in sys.argv[1].split())
+b = dict(x.split(':') for x in sys.argv[2].split())
+n = max(1, int(sys.argv[3]))
+cpu = {d: (int(b[d]) - int(a[d])) / n for d in sorted(a) if d in b}
+print('  node CPU ms per image: ' + ' '.join(f"{d} {v:.0f};" for d, v in cpu.items()) + f" all nodes {sum(cpu.values()):.0f}")
 PY
   echo "$line bytes_per_image=$(( (after - before) / (ok > 0 ? ok : 1) / 1024 ))KiB"
 }
@@ -175,6 +195,14 @@ for rate in $rates; do
     for i in $(seq 1 "$warmup"); do
       echo "five-devices: $rate $mode warm-up $i: $(batch)" >&2
     done
+    # What the warm nodes cost while no request arrives (heartbeats, gossip, timers), for the log.
+    c0=$(cpu_ms); sleep 10; c1=$(cpu_ms)
+    python3 - "$c0" "$c1" >>"$out/links.log" <<'PY'
+import sys
+a = dict(x.split(':') for x in sys.argv[1].split())
+b = dict(x.split(':') for x in sys.argv[2].split())
+print("idle CPU ms per second: " + ' '.join(f"{d} {(int(b[d]) - int(a[d])) / 10:.0f};" for d in sorted(a) if d in b))
+PY
     for i in $(seq 1 "$runs"); do
       if [ "$kill_watermark" = 1 ] && [ "$i" = 1 ]; then
         (sleep 1.5; kill -9 "${pids[3]}" 2>/dev/null && echo "five-devices: kill -9 of device 3 (watermark)" >&2) &
