@@ -73,6 +73,8 @@ final class Orchestrator extends AbstractBehavior<Orchestrator.Command> {
   private Long watermarkMs;
   private Long formatMs;
   private ImagePayload image;
+  /** Each finished stage with its work time and node, for the request's log line. */
+  private final StringBuilder trail = new StringBuilder();
   private int next;
   private boolean finished;
 
@@ -97,7 +99,7 @@ final class Orchestrator extends AbstractBehavior<Orchestrator.Command> {
     this.steps = plan(o, settings.delivery().direct());
     this.nodeLosses = new int[steps.size()];
 
-    ctx.getLog().info("[Orchestrator] Processing {} (process_id={}, {} stages, deadline {} ms)",
+    ctx.getLog().debug("[Orchestrator] Processing {} (process_id={}, {} stages, deadline {} ms)",
         request.filename(), processId, steps.size(), timeout.toMillis());
     ImgpipeSettings.Limits limits = settings.limits();
     if (o.filters().size() > limits.maxFiltersPerRequest()) {
@@ -203,6 +205,7 @@ final class Orchestrator extends AbstractBehavior<Orchestrator.Command> {
           r.message(), step.hostKey(), restarts, MAX_RESTARTS);
       releaseHeld();
       image = new ImagePayload.Encoded(request.image() == null ? new byte[0] : request.image());
+      trail.append(trail.length() == 0 ? "" : ", ").append("restart");
       next = 0;
       submitNext();
       return this;
@@ -212,8 +215,10 @@ final class Orchestrator extends AbstractBehavior<Orchestrator.Command> {
       fail(message, step);
       return Behaviors.stopped();
     }
-    getContext().getLog().info("   {} done on {} in {} ms ({}x{})", step.hostKey(), r.node(), r.workMillis(),
+    getContext().getLog().debug("   {} done on {} in {} ms ({}x{})", step.hostKey(), r.node(), r.workMillis(),
         r.width(), r.height());
+    trail.append(trail.length() == 0 ? "" : ", ").append(step.hostKey()).append(' ').append(r.workMillis())
+        .append(" ms on ").append(r.node());
     // The stage's input is no longer needed where it was held.
     releaseHeld();
     image = r.image();
@@ -226,7 +231,9 @@ final class Orchestrator extends AbstractBehavior<Orchestrator.Command> {
     long total = millisSinceStart();
     PipelineStats stats = stats(total, (long) out.length);
     finished = true;
-    getContext().getLog().info("Pipeline complete: {} in {} ms ({} bytes)", processId, total, out.length);
+    // One line per request names every stage and the node that served it, as the original's console did.
+    getContext().getLog().info("Pipeline complete: {} ({}) in {} ms, {} bytes: {}", request.filename(), processId,
+        total, out.length, trail);
     ledger.tell(new JobLedger.Update(new JobStatus(processId, JobStatus.COMPLETED, 100, "done", stats)));
     request.replyTo().tell(new ProcessResult(true, "Processing completed successfully", processId, out, stats));
     return Behaviors.stopped();
