@@ -120,7 +120,10 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
   @Override
   public byte[] toBinary(Object o) {
     Kind kind = kindOf(o);
-    Out out = new Out(256 + imageBytesHint(o));
+    // A decoded image is compressed first, so that the buffer is sized for what is really written.
+    ImagePayload image = o instanceof StageSlot.Work w ? w.input() : o instanceof StageSlot.Done d ? d.result().image() : null;
+    byte[] packed = compact && image instanceof ImagePayload.Decoded d ? CompactRaster.compress(d.raster()) : null;
+    Out out = new Out(256 + bytesHint(o, image, packed));
     out.putByte(VERSION);
     switch (kind) {
       case RESERVE -> {
@@ -134,10 +137,11 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
         out.putLong(w.ticket());
         out.putInt(w.attempt());
         writeJob(w.job(), out);
-        writePayload(w.input(), out);
+        writePayload(w.input(), packed, out);
         out.putLong(w.remainingMillis());
         out.putBoolean(w.hold());
-        out.putBoolean(w.fromOutputs());
+        out.putBoolean(w.reserved());
+        out.putBoolean(w.announce());
         out.putBoolean(w.suspect());
         putRef(out, w.replyTo());
       }
@@ -160,13 +164,14 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
         out.putLong(s.ticket());
         out.putInt(s.attempt());
         out.putString(s.slotId());
+        out.putString(s.member());
       }
       case DONE -> {
         StageSlot.Done d = (StageSlot.Done) o;
         out.putLong(d.ticket());
         out.putInt(d.attempt());
         out.putString(d.slotId());
-        writeResult(d.result(), out);
+        writeResult(d.result(), packed, out);
       }
       case FORWARD -> {
         StageOutputs.Forward f = (StageOutputs.Forward) o;
@@ -177,6 +182,7 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
         writeJob(f.job(), out);
         out.putLong(f.remainingMillis());
         out.putBoolean(f.hold());
+        out.putBoolean(f.reserved());
         out.putBoolean(f.suspect());
         putRef(out, f.replyTo());
       }
@@ -235,14 +241,14 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
         StageJob job = readJob(in);
         ImagePayload payload = readPayload(in);
         yield new StageSlot.Work(ticket, attempt, job, payload, in.getLong(), in.getBoolean(), in.getBoolean(),
-            in.getBoolean(), getRef(in));
+            in.getBoolean(), in.getBoolean(), getRef(in));
       }
       case ACCEPTED -> new StageSlot.Accepted(in.getLong(), in.getInt(), in.getString(), in.getString());
       case REJECTED -> new StageSlot.Rejected(in.getLong(), in.getInt(), in.getString(), in.getBoolean());
-      case STARTED -> new StageSlot.Started(in.getLong(), in.getInt(), in.getString());
+      case STARTED -> new StageSlot.Started(in.getLong(), in.getInt(), in.getString(), in.getString());
       case DONE -> new StageSlot.Done(in.getLong(), in.getInt(), in.getString(), readResult(in));
       case FORWARD -> new StageOutputs.Forward(in.getString(), in.getString(), in.getLong(), in.getInt(), readJob(in),
-          in.getLong(), in.getBoolean(), in.getBoolean(), getRef(in));
+          in.getLong(), in.getBoolean(), in.getBoolean(), in.getBoolean(), getRef(in));
       case RELEASE -> new StageOutputs.Release(in.getString());
       case MISSING -> new StageOutputs.Missing(in.getLong(), in.getInt(), in.getString());
       case LOOKUP -> new JobLedger.Lookup(in.getString(), getRef(in));
@@ -263,11 +269,9 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
     return resolver.resolveActorRef(path);
   }
 
-  /** Raw size of the image a message carries, to size the output buffer once. */
-  private static int imageBytesHint(Object o) {
-    ImagePayload p = o instanceof StageSlot.Work w ? w.input()
-        : o instanceof StageSlot.Done d ? d.result().image() : null;
-    long n = p == null ? 0 : p.sizeBytes();
+  /** The bytes of the image (and logo) a message carries, to size the output buffer once. */
+  private static int bytesHint(Object o, ImagePayload p, byte[] packed) {
+    long n = packed != null ? packed.length : p == null || p instanceof ImagePayload.Held ? 0 : p.sizeBytes();
     if (o instanceof StageSlot.Work w && w.job() instanceof StageJob.LogoWatermark l && l.logo() != null) {
       n += l.logo().length;
     }
@@ -340,7 +344,8 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
 
   // ---- images
 
-  private void writePayload(ImagePayload p, Out out) {
+  /** {@code packed}: the decoded image of {@code p} compressed, or null to write its pixels raw. */
+  private void writePayload(ImagePayload p, byte[] packed, Out out) {
     if (p == null) {
       out.putByte(NO_IMAGE);
     } else if (p instanceof ImagePayload.Encoded e) {
@@ -348,7 +353,6 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
       out.putBytes(e.bytes());
     } else if (p instanceof ImagePayload.Decoded d) {
       Raster r = d.raster();
-      byte[] packed = compact ? CompactRaster.compress(r) : null;
       out.putByte(packed != null ? COMPACT_RASTER : RASTER);
       out.putString(d.sourceFormat() == null ? "" : d.sourceFormat().name());
       out.putInt(r.width());
@@ -425,10 +429,10 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
 
   // ---- results and status
 
-  private void writeResult(StageResult r, Out out) {
+  private void writeResult(StageResult r, byte[] packed, Out out) {
     out.putString(r.status().name());
     out.putString(r.message());
-    writePayload(r.image(), out);
+    writePayload(r.image(), packed, out);
     out.putInt(r.width());
     out.putInt(r.height());
     out.putInt(r.sourceWidth());
