@@ -139,10 +139,12 @@ public final class ImgpipeSettings {
    * node (when the node holds slots of the stage) before it is offered to another node's slot.
    * {@code direct}: a stage's result stays on the node that made it and goes from there straight to the
    * next stage's slot (else every result travels back to the sending node, the hub); {@code compact}:
-   * a decoded image crossing nodes travels losslessly compressed (else as raw pixels).
+   * a decoded image crossing nodes travels losslessly compressed (else as raw pixels);
+   * {@code reserveAboveBytes}: a job whose image is larger is sent only to a slot that has reserved itself
+   * for it; smaller ones are sent to a slot the pool believes free, which may still turn them down.
    */
   public record Delivery(Duration acceptTimeout, Duration busyBackoff, Duration suspectCooldown,
-      Duration remoteAfter, boolean direct, boolean compact) {}
+      Duration remoteAfter, boolean direct, boolean compact, long reserveAboveBytes) {}
 
   /**
    * Poison jobs: a stage job is run again after the node running it was lost at most
@@ -263,7 +265,8 @@ public final class ImgpipeSettings {
     Config d = c.getConfig("delivery");
     this.delivery = new Delivery(
         d.getDuration("accept-timeout"), d.getDuration("busy-backoff"), d.getDuration("suspect-cooldown"),
-        d.getDuration("remote-after"), d.getBoolean("direct"), d.getBoolean("compact"));
+        d.getDuration("remote-after"), d.getBoolean("direct"), d.getBoolean("compact"),
+        d.getBytes("reserve-above"));
     Config po = c.getConfig("poison");
     this.poison = new Poison(po.getInt("retries-after-node-loss"), po.getDuration("quarantine"));
     // "off" (Akka's own word) or 0 means: one thread per core.

@@ -34,7 +34,8 @@ public final class StageOutputs extends AbstractBehavior<StageOutputs.Command> {
    * {@link StageSlot.Work} with these fields; answered {@link Missing} when nothing is held under the key.
    */
   public record Forward(String key, String slotId, long ticket, int attempt, StageJob job, long remainingMillis,
-      boolean hold, boolean suspect, ActorRef<StageSlot.Reply> replyTo) implements Command, PipelineSerializer.Wire {}
+      boolean hold, boolean reserved, boolean suspect, ActorRef<StageSlot.Reply> replyTo)
+      implements Command, PipelineSerializer.Wire {}
 
   /** The image under {@code key} is no longer needed. */
   public record Release(String key) implements Command, PipelineSerializer.Wire {}
@@ -90,7 +91,7 @@ public final class StageOutputs extends AbstractBehavior<StageOutputs.Command> {
     }
     Stage stage = StageSlot.stageOf(f.slotId());
     sharding.entityRefFor(StageSlot.typeKey(stage), f.slotId()).tell(new StageSlot.Work(f.ticket(), f.attempt(),
-        f.job(), e.image(), f.remainingMillis(), f.hold(), true, f.suspect(), f.replyTo()));
+        f.job(), e.image(), f.remainingMillis(), f.hold(), f.reserved(), true, f.suspect(), f.replyTo()));
     return this;
   }
 

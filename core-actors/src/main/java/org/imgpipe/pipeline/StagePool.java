@@ -91,8 +91,11 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     QUEUED,
     /** A slot was asked to reserve itself for the job. */
     OFFERED,
-    /** The slot accepted; the node holding the input was asked to send the image there. */
-    FORWARDED,
+    /**
+     * The image is on its way to the slot (from this pool, or from the node holding it), after the slot's
+     * reservation or, for images up to reserve-above, without one; the slot says when it starts.
+     */
+    SENT,
     /** The slot has the image and works on it. */
     RUNNING
   }
@@ -168,6 +171,7 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
   private final long busyBackoffNanos;
   private final long suspectNanos;
   private final long remoteAfterNanos;
+  private final long reserveAboveBytes;
   private final int maxFailures;
   private final int retriesAfterNodeLoss;
   private final long maxPayloadBytes;
@@ -199,6 +203,7 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     this.busyBackoffNanos = settings.delivery().busyBackoff().toNanos();
     this.suspectNanos = settings.delivery().suspectCooldown().toNanos();
     this.remoteAfterNanos = settings.delivery().remoteAfter().toNanos();
+    this.reserveAboveBytes = settings.delivery().reserveAboveBytes();
     this.maxFailures = settings.timeouts().stageAttempts();
     this.retriesAfterNodeLoss = settings.poison().retriesAfterNodeLoss();
     this.maxPayloadBytes = maxPayloadBytes(ctx.getSystem().settings().config());
@@ -316,12 +321,18 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
       Job job = queue.pollFirst();
       job.sends++;
       job.slot = s;
-      job.member = null;
-      job.phase = Phase.OFFERED;
+      job.member = slots[s].member;
       slots[s].ticket = job.ticket;
-      // Reserve first: the image travels only to a slot that has agreed to take it.
-      slots[s].ref.tell(new StageSlot.Reserve(job.ticket, job.sends, getContext().getSelf().narrow()));
-      startAnswerTimer(job, acceptTimeout);
+      long size = job.submit.input() == null ? 0 : job.submit.input().sizeBytes();
+      if (size > reserveAboveBytes) {
+        // Reserve first: a large image travels only to a slot that has agreed to take it.
+        job.phase = Phase.OFFERED;
+        slots[s].ref.tell(new StageSlot.Reserve(job.ticket, job.sends, getContext().getSelf().narrow()));
+        startAnswerTimer(job, acceptTimeout);
+      } else {
+        // A small image goes at once to a slot this pool believes free: one round trip less per stage.
+        send(job, StageSlot.slotId(stage, s), false);
+      }
     }
     metrics.queueDepth(stage).set(queue.size());
     if (!queue.isEmpty()) {
@@ -392,30 +403,44 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
       failAttempt(job, "slot " + a.slotId() + " is on unreachable node " + a.member(), true);
       return this;
     }
+    send(job, a.slotId(), true);
+    return this;
+  }
+
+  /**
+   * Sends the job's image to slot {@code slotId}: a held image from the node holding it (the slot says
+   * when it has it), any other from here. {@code reserved}: the slot has reserved itself for this attempt.
+   */
+  private void send(Job job, String slotId, boolean reserved) {
     long remaining = Duration.ofNanos(job.deadlineNanos - System.nanoTime()).toMillis();
     boolean suspect = job.nodeLosses > 0;
     ImagePayload.Held held = job.held();
+    ActorRef<StageSlot.Reply> self = getContext().getSelf().narrow();
     if (held != null) {
-      // The image goes from the node holding it straight to the slot; the slot says when it has it.
-      job.phase = Phase.FORWARDED;
-      held.outputs().tell(new StageOutputs.Forward(held.key(), a.slotId(), job.ticket, job.sends, job.submit.job(),
-          remaining, job.submit.hold(), suspect, getContext().getSelf().narrow()));
-      // A large image may queue behind others on a slow link: give it as long as an attempt.
-      startAnswerTimer(job, attemptTimeout);
+      job.phase = Phase.SENT;
+      held.outputs().tell(new StageOutputs.Forward(held.key(), slotId, job.ticket, job.sends, job.submit.job(),
+          remaining, job.submit.hold(), reserved, suspect, self));
     } else {
-      job.phase = Phase.RUNNING;
+      job.phase = reserved ? Phase.RUNNING : Phase.SENT;
       slots[job.slot].ref.tell(new StageSlot.Work(job.ticket, job.sends, job.submit.job(), job.submit.input(),
-          remaining, job.submit.hold(), false, suspect, getContext().getSelf().narrow()));
-      startAnswerTimer(job, attemptTimeout);
+          remaining, job.submit.hold(), reserved, !reserved, suspect, self));
     }
-    return this;
+    // The slot may be working on it before this pool hears so (its Started can be lost with its node): from
+    // here on the attempt counts as running, and a large image may queue behind others on a slow link.
+    startAnswerTimer(job, attemptTimeout);
   }
 
   private Behavior<Command> onStarted(StageSlot.Started s) {
     Job job = current(s.ticket(), s.attempt());
-    if (job != null && job.phase == Phase.FORWARDED) {
+    if (job != null && job.phase == Phase.SENT) {
       job.phase = Phase.RUNNING;
-      startAnswerTimer(job, attemptTimeout);
+      job.member = s.member();
+      slots[job.slot].member = s.member();
+      if (unreachable.contains(s.member())) {
+        nodeLost(job, s.member(), "slot " + s.slotId() + " is on unreachable node " + s.member());
+      } else {
+        startAnswerTimer(job, attemptTimeout);
+      }
     }
     return this;
   }
@@ -475,11 +500,10 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
       // An unanswered reservation sent no image and began no work: it uses none of the job's attempts (while
       // a lost node's slots move, every slot may stay silent for longer than attempts x accept-timeout); the
       // job's deadline still bounds the retries.
-      boolean running = job.phase == Phase.RUNNING;
+      boolean running = job.phase == Phase.RUNNING || job.phase == Phase.SENT;
       failAttempt(job, switch (job.phase) {
         case RUNNING -> "slot " + slot + " on " + job.member + " gave no result within " + attemptTimeout.toMillis() + " ms";
-        case FORWARDED -> "the image did not reach slot " + slot + " from " + job.inputMember + " within "
-            + attemptTimeout.toMillis() + " ms";
+        case SENT -> "the image did not reach slot " + slot + " from " + job.inputMember + " in time";
         default -> "slot " + slot + " did not take the job within " + acceptTimeout.toMillis() + " ms";
       }, running);
     }
@@ -495,7 +519,7 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
     int s = job.slot;
     release(s, job.ticket);
     slots[s].coolUntil = System.nanoTime() + suspectNanos;
-    boolean held = job.phase == Phase.RUNNING;
+    boolean held = job.phase == Phase.RUNNING || job.phase == Phase.SENT;
     job.slot = -1;
     job.phase = Phase.QUEUED;
     if (counts) {
@@ -644,7 +668,7 @@ public final class StagePool extends AbstractBehavior<StagePool.Command> {
       }
       if (job.slot >= 0 && member.equals(job.member)) {
         String why = "slot " + StageSlot.slotId(stage, job.slot) + ": " + reason;
-        if (job.phase == Phase.RUNNING) {
+        if (job.phase == Phase.RUNNING || job.phase == Phase.SENT) {
           nodeLost(job, member, why);
         } else {
           failAttempt(job, why, true);

@@ -34,15 +34,18 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
    * Run {@code job} on {@code input}; {@code ticket} and {@code attempt} identify it in the replies.
    * {@code hold}: when the sender is on another node, keep a decoded result on this node (in
    * {@link StageOutputs}) and answer a {@link ImagePayload.Held} reference to it instead of the image.
-   * {@code fromOutputs}: the image came from a node's StageOutputs, not from the sender, so tell the sender
-   * when the work starts ({@link Started}). {@code suspect}: a node was lost while running this job before;
+   * {@code reserved}: the slot reserved itself for this attempt (Reserve, Accepted) before; without, the
+   * slot takes it only when it is free and reserved for no one, and turns it down otherwise.
+   * {@code announce}: tell the sender when the work starts ({@link Started}): the image came from a node's
+   * StageOutputs, or without a reservation. {@code suspect}: a node was lost while running this job before;
    * run it alone (it holds all of the node's image memory).
    */
   public record Work(long ticket, int attempt, StageJob job, ImagePayload input, long remainingMillis, boolean hold,
-      boolean fromOutputs, boolean suspect, ActorRef<Reply> replyTo) implements Command, PipelineSerializer.Wire {
+      boolean reserved, boolean announce, boolean suspect, ActorRef<Reply> replyTo)
+      implements Command, PipelineSerializer.Wire {
     public Work(long ticket, int attempt, StageJob job, ImagePayload input, long remainingMillis,
         ActorRef<Reply> replyTo) {
-      this(ticket, attempt, job, input, remainingMillis, false, false, false, replyTo);
+      this(ticket, attempt, job, input, remainingMillis, false, true, false, false, replyTo);
     }
   }
 
@@ -65,8 +68,8 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
   /** The slot is working for another sender (or the job's deadline had passed: {@code expired}). */
   public record Rejected(long ticket, int attempt, String slotId, boolean expired) implements Reply {}
 
-  /** The image of a job sent by a StageOutputs arrived and the work began. */
-  public record Started(long ticket, int attempt, String slotId) implements Reply {}
+  /** A job sent without a reservation, or by a StageOutputs, arrived and the work began. */
+  public record Started(long ticket, int attempt, String slotId, String member) implements Reply {}
 
   /** The job's result. */
   public record Done(long ticket, int attempt, String slotId, StageResult result) implements Reply {}
@@ -182,10 +185,12 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
   }
 
   private Behavior<Command> onWork(Work w) {
-    // Work comes only after this slot's Accepted. One that finds no reservation of its own was reserved on
-    // an earlier incarnation of the slot (moved by a rebalance or a leaving node), which gave the
-    // reservation back when it stopped: the sender has already put the job back in its queue.
-    if (current != null || stopping || !reservedFor(w)) {
+    // Reserved work comes only after this slot's Accepted. One that finds no reservation of its own was
+    // reserved on an earlier incarnation of the slot (moved by a rebalance or a leaving node), which gave
+    // the reservation back when it stopped: the sender has already put the job back in its queue. Work
+    // sent without a reservation is taken only by a slot that is free and reserved for no one.
+    boolean mine = w.reserved() ? reservedFor(w) : !reservedForOther(w.replyTo(), w.ticket(), w.attempt());
+    if (current != null || stopping || !mine) {
       w.replyTo().tell(new Rejected(w.ticket(), w.attempt(), slotId, false));
       return this;
     }
@@ -195,8 +200,8 @@ public final class StageSlot extends AbstractBehavior<StageSlot.Command> {
       return this;
     }
     current = w;
-    if (w.fromOutputs()) {
-      w.replyTo().tell(new Started(w.ticket(), w.attempt(), slotId));
+    if (w.announce()) {
+      w.replyTo().tell(new Started(w.ticket(), w.attempt(), slotId, member));
     }
     getContext().getLog().debug("{} runs {} (ticket {}, attempt {})", slotId, w.job().getClass().getSimpleName(),
         w.ticket(), w.attempt());

@@ -96,11 +96,11 @@ class PipelineSerializerFuzzTest {
             new ImagePayload.Encoded(TestImages.png(TestImages.solid(4, 4, 1, 2, 3))), 100, probe),
         new StageSlot.Accepted(1, 1, "resize-0", "akka://imgpipe@10.0.0.1:25520"),
         new StageSlot.Rejected(1, 1, "resize-0", false),
-        new StageSlot.Started(1, 1, "resize-0"),
+        new StageSlot.Started(1, 1, "resize-0", "akka://imgpipe@10.0.0.1:25520"),
         new StageSlot.Done(1, 1, "format-0", new StageResult(StageResult.Status.OK, "", new ImagePayload.Held(outputs,
             "akka://imgpipe@10.0.0.1:25520", "k", 48, 32, false, ImageFormat.JPEG), 48, 32, 96, 64, 3, "h:1")),
         new StageOutputs.Forward("k", "watermark-1", 4, 2, new StageJob.TextWatermark("t", "center", 30, "#FFF", 1, false),
-            50, true, false, probe),
+            50, true, false, false, probe),
         new StageOutputs.Release("k"),
         new StageOutputs.Missing(1, 1, "k"),
         new Quarantine.Announce("00", 1000, "r"));

@@ -166,11 +166,11 @@ class PipelineSerializerTest {
     StageResult ok = new StageResult(StageResult.Status.OK, "", held, 1280, 720, 1920, 1080, 9, "b:50053");
     assertEquals(ok, ((StageSlot.Done) roundTrip(new StageSlot.Done(4, 1, "filter-1", ok))).result());
     StageOutputs.Forward f = new StageOutputs.Forward("k-1", "watermark-2", 7, 3,
-        new StageJob.TextWatermark("x", "center", 30, "#FFFFFF", 0.8, false), 999, true, true, pool.getRef());
+        new StageJob.TextWatermark("x", "center", 30, "#FFFFFF", 0.8, false), 999, true, false, true, pool.getRef());
     assertEquals(f, roundTrip(f));
     assertEquals(new StageOutputs.Release("k-1"), roundTrip(new StageOutputs.Release("k-1")));
     assertEquals(new StageOutputs.Missing(7, 3, "k-1"), roundTrip(new StageOutputs.Missing(7, 3, "k-1")));
-    assertEquals(new StageSlot.Started(7, 3, "watermark-2"), roundTrip(new StageSlot.Started(7, 3, "watermark-2")));
+    assertEquals(new StageSlot.Started(7, 3, "watermark-2", "akka://imgpipe@10.0.0.3:25520"), roundTrip(new StageSlot.Started(7, 3, "watermark-2", "akka://imgpipe@10.0.0.3:25520")));
     Quarantine.Announce a = new Quarantine.Announce("ab".repeat(32), 600_000, "Resize lost 2 nodes on it");
     assertEquals(a, roundTrip(a));
     for (StageResult.Status st : StageResult.Status.values()) {
