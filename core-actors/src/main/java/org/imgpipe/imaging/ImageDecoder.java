@@ -54,6 +54,8 @@ public final class ImageDecoder {
       };
     } catch (ImagingException e) {
       throw e;
+    } catch (WorkDeadline.Passed e) {
+      throw new ImagingException(WorkDeadline.stopped(header.format() + " decoding"), e);
     } catch (IOException | RuntimeException e) {
       throw new ImagingException(corrupt(header.format()), e);
     } catch (OutOfMemoryError e) {

@@ -38,6 +38,8 @@ public final class ImageEncoder {
         case GIF -> imageIo(raster.toBufferedImage(), "gif");
         case BMP -> imageIo(flattenOnWhite(raster).toBufferedImage(), "bmp");
       };
+    } catch (WorkDeadline.Passed e) {
+      throw new ImagingException(WorkDeadline.stopped(format + " encoding"), e);
     } catch (IOException | RuntimeException e) {
       throw new ImagingException("cannot encode the image as " + format, e);
     }

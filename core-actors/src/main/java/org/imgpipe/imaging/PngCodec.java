@@ -158,6 +158,7 @@ final class PngCodec {
     }
     try {
       for (int y0 = from; y0 < to; y0 += batchRows) {
+        WorkDeadline.check();
         int y1 = Math.min(to, y0 + batchRows);
         int n = 0;
         for (int y = y0; y < y1; y++, n += stride) {

@@ -19,6 +19,7 @@ import org.imgpipe.imaging.Rows;
 import org.imgpipe.imaging.Size;
 import org.imgpipe.imaging.TextWatermark;
 import org.imgpipe.imaging.Thumbnail;
+import org.imgpipe.imaging.WorkDeadline;
 
 /**
  * Maps a {@link StageJob} onto the imaging operations and runs it on the calling thread (a slot calls
@@ -54,21 +55,39 @@ public class StageWork {
     return settings.serviceAddress(stage.role());
   }
 
+  /** Runs the job with no deadline: {@link #run(StageJob, ImagePayload, long)} with {@link WorkDeadline#NONE}. */
+  public StageResult run(StageJob job, ImagePayload input) {
+    return run(job, input, WorkDeadline.NONE);
+  }
+
   /**
    * Runs the job; never throws: failures come back as a FAILED result with a client-safe message.
    * Counted as a running image job, so that kernels split their rows only over otherwise idle cores.
+   * {@code deadlineNanos} ({@link System#nanoTime} based, {@link WorkDeadline#NONE} for none) bounds the
+   * work: once it has passed, decoding, kernels and encoding stop within a few tens of milliseconds and
+   * the result is TIMEOUT ("... stopped: the request's deadline passed"); the wait for image memory
+   * ends at it too.
    */
-  public StageResult run(StageJob job, ImagePayload input) {
-    return Rows.job(() -> runCounted(job, input));
+  public StageResult run(StageJob job, ImagePayload input, long deadlineNanos) {
+    return Rows.job(() -> WorkDeadline.during(deadlineNanos, () -> runCounted(job, input, deadlineNanos)));
   }
 
-  private StageResult runCounted(StageJob job, ImagePayload input) {
+  private StageResult runCounted(StageJob job, ImagePayload input, long deadlineNanos) {
     long start = System.nanoTime();
     String node = node(job.stage());
-    try (ImageMemory.Lease lease = memory.reserve(peakBytes(job, input), memoryWait)) {
+    if (WorkDeadline.passed(deadlineNanos)) {
+      return deadlinePassed(job, start, node);
+    }
+    try (ImageMemory.Lease lease = reserve(job, input, deadlineNanos)) {
+      if (lease == null) {
+        return deadlinePassed(job, start, node);
+      }
       return work(job, input, start, node);
     } catch (ImagingException e) {
-      return StageResult.failure(StageResult.Status.FAILED, e.getMessage(), millisSince(start), node);
+      return StageResult.failure(WorkDeadline.causedBy(e) ? StageResult.Status.TIMEOUT : StageResult.Status.FAILED,
+          e.getMessage(), millisSince(start), node);
+    } catch (WorkDeadline.Passed e) {
+      return deadlinePassed(job, start, node);
     } catch (OutOfMemoryError e) {
       return StageResult.failure(StageResult.Status.FAILED, "not enough memory for this image", millisSince(start), node);
     } catch (RuntimeException e) {
@@ -207,6 +226,31 @@ public class StageWork {
 
   private ImagePayload encoded(Raster r, ImageFormat format, int quality) throws ImagingException {
     return new ImagePayload.Encoded(encoder.encode(r, format, quality));
+  }
+
+  /**
+   * The job's memory, waited for until the attempt's bound or the deadline, whichever is nearer; null
+   * when the deadline passed while waiting.
+   */
+  private ImageMemory.Lease reserve(StageJob job, ImagePayload input, long deadlineNanos) throws ImagingException {
+    long bytes = peakBytes(job, input);
+    if (deadlineNanos == WorkDeadline.NONE) {
+      return memory.reserve(bytes, memoryWait);
+    }
+    long left = Math.max(0, deadlineNanos - System.nanoTime());
+    try {
+      return memory.reserve(bytes, left < memoryWait.toNanos() ? Duration.ofNanos(left) : memoryWait);
+    } catch (ImagingException e) {
+      if (WorkDeadline.passed(deadlineNanos)) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private static StageResult deadlinePassed(StageJob job, long start, String node) {
+    return StageResult.failure(StageResult.Status.TIMEOUT, WorkDeadline.stopped(job.stage().label()),
+        millisSince(start), node);
   }
 
   private static long millisSince(long startNanos) {

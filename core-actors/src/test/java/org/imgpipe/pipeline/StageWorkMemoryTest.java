@@ -72,6 +72,47 @@ class StageWorkMemoryTest {
   }
 
   @Test
+  void aJobWhoseDeadlineHasPassedDoesNoWorkAndTimesOut() {
+    StageWork w = work("64 MiB");
+    StageResult r = w.run(blur(), new ImagePayload.Decoded(TestImages.solid(100, 50, 1, 2, 3), ImageFormat.PNG),
+        System.nanoTime() - 1);
+    assertEquals(StageResult.Status.TIMEOUT, r.status());
+    assertEquals("Filter stopped: the request's deadline passed", r.message());
+    assertEquals(0, w.memory().peak(), "it reserved memory");
+  }
+
+  @Test
+  void aBlurPastItsDeadlineStopsWithinTensOfMillisecondsAndTimesOut() {
+    StageWork w = work("512 MiB");
+    ImagePayload.Decoded big = new ImagePayload.Decoded(TestImages.photoLike(3000, 2000, 4), ImageFormat.PNG);
+    // Compiled code, as on a live node.
+    w.run(blur(), new ImagePayload.Decoded(TestImages.photoLike(600, 400, 4), ImageFormat.PNG));
+    long start = System.nanoTime();
+    StageResult r = w.run(blur(), big, start + 50_000_000L);
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(StageResult.Status.TIMEOUT, r.status(), r.message());
+    assertEquals("Filter stopped: the request's deadline passed", r.message());
+    // The blur and PNG answer of 6 MP take seconds of CPU; GC pauses on a loaded machine are the slack.
+    assertTrue(ms < 1000, "answered after " + ms + " ms");
+    assertEquals(0, w.memory().inUse());
+  }
+
+  @Test
+  void theWaitForMemoryEndsAtTheDeadline() throws Exception {
+    StageWork w = work("20 MiB");
+    byte[] png = TestImages.png(TestImages.photoLike(1000, 1000, 5));
+    try (ImageMemory.Lease held = w.memory().reserve(w.memory().budget(), java.time.Duration.ZERO)) {
+      long start = System.nanoTime();
+      StageResult r = w.run(new StageJob.Resize(500, 500, true, false), new ImagePayload.Encoded(png),
+          start + 300_000_000L);
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertEquals(StageResult.Status.TIMEOUT, r.status(), r.message());
+      assertEquals("Resize stopped: the request's deadline passed", r.message());
+      assertTrue(ms >= 290 && ms < 2000, "waited " + ms + " ms");
+    }
+  }
+
+  @Test
   void budgetIsAShareOfTheHeapOrASize() {
     ImgpipeSettings defaults = new ImgpipeSettings(ImgpipeSettings.reference().resolve());
     assertEquals((long) (Runtime.getRuntime().maxMemory() * 0.5), defaults.imageMemoryBytes());
