@@ -70,6 +70,9 @@ final class ExifOrientation {
     int[] in = r.argb();
     int[] out = new int[in.length];
     for (int y = 0; y < h; y++) {
+      if ((y & 63) == 0) {
+        WorkDeadline.check();
+      }
       for (int x = 0; x < w; x++) {
         int nx;
         int ny;

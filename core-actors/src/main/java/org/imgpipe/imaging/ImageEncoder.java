@@ -84,13 +84,22 @@ public final class ImageEncoder {
     return bytes.toByteArray();
   }
 
+  /** cwebp, through scrimage-webp, from imgpipe's private copy of the executables; the deadline kills it. */
   private static byte[] webp(Raster r, int quality) throws IOException {
+    WebpBinaries.install();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     WebpWriter writer = WebpWriter.DEFAULT.withQ(quality);
-    if (!r.hasAlpha()) {
-      writer = writer.withoutAlpha();
+    WebpWriter w = r.hasAlpha() ? writer : writer.withoutAlpha();
+    try {
+      WorkDeadline.interrupting("WEBP encoding", () -> {
+        w.write(ImmutableImage.wrapAwt(r.toBufferedImage()), ImageMetadata.empty, out);
+        return null;
+      });
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
     }
-    writer.write(ImmutableImage.wrapAwt(r.toBufferedImage()), ImageMetadata.empty, out);
     return out.toByteArray();
   }
 

@@ -1,12 +1,8 @@
 package org.imgpipe.imaging;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
-import javax.imageio.ImageIO;
 
 /**
  * PNG decoding and a fast PNG encoder: 8-bit RGB or RGBA, one filter per row, zlib through
@@ -25,21 +21,9 @@ final class PngCodec {
 
   private PngCodec() {}
 
-  static Raster decode(byte[] bytes) throws IOException {
-    try {
-      Raster r = PngDecoder.decode(bytes);
-      if (r != null) {
-        return r;
-      }
-    } catch (PngDecoder.BadPng e) {
-      throw new IOException(e.getMessage());
-    }
-    // Interlaced: ImageIO.
-    BufferedImage img = ImageIO.read(new ByteArrayInputStream(bytes));
-    if (img == null) {
-      throw new IOException("unreadable");
-    }
-    return Raster.fromBufferedImage(img);
+  /** Decodes with no limit but a raster's capacity (see {@link PngDecoder}). */
+  static Raster decode(byte[] bytes) throws ImagingException {
+    return PngDecoder.decode(bytes);
   }
 
   static byte[] encode(Raster r) {

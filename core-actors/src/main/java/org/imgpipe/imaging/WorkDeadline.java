@@ -1,5 +1,10 @@
 package org.imgpipe.imaging;
 
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -81,6 +86,59 @@ public final class WorkDeadline {
       }
     }
     return false;
+  }
+
+  /** Interrupts threads whose blocking call outlives its deadline ({@link #interrupting}). */
+  private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "imgpipe-deadline");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /**
+   * Runs a blocking call that checks no deadline itself but stops when interrupted (waiting for an
+   * external process: the WebP tools). If this thread's deadline passes while it runs, the thread is
+   * interrupted, the interrupt is cleared afterwards and {@link Passed} is thrown.
+   */
+  static <T> T interrupting(String what, Callable<T> call) throws Exception {
+    long deadline = current();
+    if (deadline == NONE) {
+      return call.call();
+    }
+    check(what);
+    Thread me = Thread.currentThread();
+    Object lock = new Object();
+    boolean[] armedFired = {true, false};
+    ScheduledFuture<?> timer = TIMER.schedule(() -> {
+      synchronized (lock) {
+        if (armedFired[0]) {
+          armedFired[1] = true;
+          me.interrupt();
+        }
+      }
+    }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    T result = null;
+    Exception failure = null;
+    try {
+      result = call.call();
+    } catch (Exception e) {
+      failure = e;
+    } finally {
+      timer.cancel(false);
+      synchronized (lock) {
+        armedFired[0] = false;
+      }
+      if (armedFired[1]) {
+        Thread.interrupted(); // ours, not the caller's
+      }
+    }
+    if (armedFired[1]) {
+      throw new Passed(what);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return result;
   }
 
   /** Runs {@code body} with {@code deadlineNanos} as this thread's deadline (for Rows' helper threads). */
