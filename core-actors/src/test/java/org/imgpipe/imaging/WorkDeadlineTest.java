@@ -149,9 +149,8 @@ class WorkDeadlineTest {
 
   /**
    * Runs {@code work} twice to completion (compiled code, a grown heap and a bootstrapped deadline path,
-   * as on a live node, and its duration), then again with a deadline a quarter of that duration away: it
-   * must throw. A watcher samples this thread's user CPU time at the deadline; what the thread used
-   * after that is a lateness that neither the machine's load nor garbage collection pauses distort.
+   * as on a live node, and its duration), then again with a deadline a quarter of that duration away
+   * ({@link #stopsAt}).
    */
   static Late stopsAfter(java.util.function.Supplier<?> work) {
     WorkDeadline.during(System.nanoTime() - 1, () -> assertThrows(WorkDeadline.Passed.class, WorkDeadline::check));
@@ -166,8 +165,18 @@ class WorkDeadlineTest {
       fullCpu = Math.min(fullCpu, mx.getCurrentThreadUserTime() - c0);
     }
     assertTrue(full > 100 * MS, "the work is too short to be stopped midway: " + full / MS + " ms");
+    Late late = stopsAt(System.nanoTime() + full / 4, work);
+    return new Late(late.stop(), late.cpuMillis(), late.wallMillis(), fullCpu / MS);
+  }
+
+  /**
+   * Runs {@code work} with {@code deadline}; it must throw. A watcher samples this thread's user CPU
+   * time at the deadline; what the thread used after that is a lateness that neither the machine's load
+   * nor garbage collection pauses distort.
+   */
+  static Late stopsAt(long deadline, java.util.function.Supplier<?> work) {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
     long self = Thread.currentThread().getId();
-    long deadline = System.nanoTime() + full / 4;
     java.util.concurrent.atomic.AtomicLong cpuAtDeadline = new java.util.concurrent.atomic.AtomicLong(-1);
     Thread watcher = new Thread(() -> {
       while (System.nanoTime() - deadline < 0) {
@@ -185,7 +194,7 @@ class WorkDeadlineTest {
       throw new IllegalStateException(e);
     }
     assertTrue(cpuAtDeadline.get() >= 0 && wall >= 0, "the work ended before its deadline");
-    return new Late(stop, (cpuNow - cpuAtDeadline.get()) / MS, wall, fullCpu / MS);
+    return new Late(stop, (cpuNow - cpuAtDeadline.get()) / MS, wall, -1);
   }
 
   private static Raster apply(ImageOperation op, Raster r) {
