@@ -20,12 +20,14 @@ final class HeaderProbe {
    * @param nativeBytes memory the decoder takes outside the Java heap: libjpeg's whole-image coefficient
    *     buffer for a multi-scan JPEG (2 bytes per coefficient); 0 otherwise
    * @param orientation JPEG's EXIF orientation (1 to 8); 1 otherwise
+   * @param copiedBytes bytes of the file the reader copies into arrays of its own besides the pixels: a
+   *     BMP's palette area and RLE-compressed data; 0 otherwise
    */
   record Header(ImageFormat format, long width, long height, int bitDepth, int colorType, int bitsPerPixel,
-      boolean interlaced, int scans, long nativeBytes, int orientation) {
+      boolean interlaced, int scans, long nativeBytes, int orientation, long copiedBytes) {
 
     static Header of(ImageFormat format, long width, long height, int bitsPerPixel) {
-      return new Header(format, width, height, 8, -1, bitsPerPixel, false, 1, 0, 1);
+      return new Header(format, width, height, 8, -1, bitsPerPixel, false, 1, 0, 1, 0);
     }
 
     long pixels() {
@@ -112,7 +114,7 @@ final class HeaderProbe {
   private static Header png(byte[] b) throws ImagingException {
     PngDecoder.Ihdr h = PngDecoder.readIhdr(b);
     return new Header(ImageFormat.PNG, h.width(), h.height(), h.depth(), h.colorType(), h.bitsPerPixel(),
-        h.interlaced(), 1, 0, 1);
+        h.interlaced(), 1, 0, 1, 0);
   }
 
   /** SOF0-3, 5-7, 9-11, 13-15 (C4 is DHT, C8 reserved, CC is DAC). */
@@ -196,7 +198,7 @@ final class HeaderProbe {
         }
         long coefficients = multiScan ? coefficientBytes(width, height, h, v) : 0;
         return new Header(f, width, height, precision, -1, 8 * components, progressive, scans, coefficients,
-            ExifOrientation.read(b));
+            ExifOrientation.read(b), 0);
       }
       i += 2 + len;
     }
@@ -305,7 +307,7 @@ final class HeaderProbe {
         long fw = le16(b, at + 5);
         long fh = le16(b, at + 7);
         boolean interlaced = (u8(b, at + 9) & 0x40) != 0;
-        return new Header(f, Math.max(w, fw), Math.max(h, fh), 8, -1, 8, interlaced, 1, 0, 1);
+        return new Header(f, Math.max(w, fw), Math.max(h, fh), 8, -1, 8, interlaced, 1, 0, 1, 0);
       } else if (block == 0x21) {
         i += 2;
         while (true) {
@@ -379,9 +381,10 @@ final class HeaderProbe {
     if (pixelsAt < 14 + dib || pixelsAt > b.length) {
       throw new ImagingException("BMP image is corrupt: its pixel data offset is outside the file");
     }
+    long palette = pixelsAt - 14 - dib;
     if (dib == 12) {
       int bits = le16(b, 24);
-      return Header.of(f, le16(b, 18), le16(b, 20), bits);
+      return new Header(f, le16(b, 18), le16(b, 20), 8, -1, bits, false, 1, 0, 1, palette);
     }
     long w = (int) le32(b, 18);
     long h = Math.abs((long) (int) le32(b, 22));
@@ -400,6 +403,7 @@ final class HeaderProbe {
         }
       }
     }
-    return Header.of(f, w, h, bits);
+    long compressed = compression == 1 || compression == 2 ? b.length - pixelsAt : 0;
+    return new Header(f, w, h, 8, -1, bits, false, 1, 0, 1, palette + compressed);
   }
 }

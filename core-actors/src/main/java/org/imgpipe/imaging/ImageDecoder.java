@@ -58,7 +58,7 @@ public final class ImageDecoder {
   public Header header(byte[] bytes) throws ImagingException {
     HeaderProbe.Header h = HeaderProbe.read(bytes, maxJpegScans);
     limits.checkDecoded(h.width(), h.height());
-    return new Header(h.format(), (int) h.width(), (int) h.height(), decodeBytes(h, bytes.length));
+    return new Header(h.format(), (int) h.width(), (int) h.height(), decodeBytes(h));
   }
 
   public DecodedImage decode(byte[] bytes) throws ImagingException {
@@ -126,13 +126,14 @@ public final class ImageDecoder {
    *       for colour, 1 for grey, 4 for four components); a second raster when EXIF turns the image;
    *       libjpeg's coefficient buffer for multi-scan files (outside the heap, but memory all the same);
    *   <li>GIF: the raster and ImageIO's 1-byte image;
-   *   <li>BMP: the raster, ImageIO's image at the file's bits per pixel (rounded up to a byte), and up to
-   *       twice the input for palettes and compressed data read in steps;
-   *   <li>WEBP: dwebp's PNG (at most 4 bytes a pixel and a filter byte a row, stored) and its decode.
+   *   <li>BMP: the raster, ImageIO's image at the file's bits per pixel (rounded up to a byte), and twice
+   *       the palette area and RLE data (read in steps, then joined);
+   *   <li>WEBP: dwebp's PNG (at most 4 bytes a pixel and a filter byte a row, stored, plus 1% for chunk
+   *       and block headers) and its decode.
    * </ul>
    * Each also gets a few rows of buffers and {@link #DECODER_OVERHEAD_BYTES}.
    */
-  static long decodeBytes(HeaderProbe.Header h, long inputBytes) {
+  static long decodeBytes(HeaderProbe.Header h) {
     long w = h.width();
     long n = h.pixels();
     long raster = 4 * n;
@@ -147,10 +148,10 @@ public final class ImageDecoder {
         yield raster + image + turned + h.nativeBytes() + rows;
       }
       case GIF -> raster + n + rows;
-      case BMP -> raster + (long) Math.max(1, (h.bitsPerPixel() + 7) / 8) * n + 2 * inputBytes + rows;
+      case BMP -> raster + (long) Math.max(1, (h.bitsPerPixel() + 7) / 8) * n + 2 * h.copiedBytes() + rows;
       case WEBP -> {
         long png = (4 * w + 1) * h.height();
-        long stored = png + png / 1000 + 65_536;
+        long stored = png + png / 100 + 65_536;
         yield stored + raster + new PngDecoder.Ihdr(w, h.height(), 8, 6, false).workBytes() + rows;
       }
     };

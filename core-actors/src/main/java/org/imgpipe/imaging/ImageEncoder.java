@@ -17,7 +17,8 @@ import javax.imageio.stream.ImageOutputStream;
 /**
  * Encodes a raster. PNG is lossless and keeps alpha; JPEG flattens alpha onto white; WEBP is lossy
  * at the quality and keeps alpha; GIF keeps 1-bit transparency; BMP is written opaque (flattened
- * onto white). A quality of 0 or less, or above 100, means 85.
+ * onto white). A quality of 0 or less, or above 100, means 85. The ImageIO and WebP writers read the
+ * raster's own pixels (a view, not a copy).
  */
 public final class ImageEncoder {
 
@@ -35,8 +36,8 @@ public final class ImageEncoder {
         case PNG -> PngCodec.encode(raster);
         case JPEG -> jpeg(flattenOnWhite(raster), q);
         case WEBP -> webp(raster, q);
-        case GIF -> imageIo(raster.toBufferedImage(), "gif");
-        case BMP -> imageIo(flattenOnWhite(raster).toBufferedImage(), "bmp");
+        case GIF -> imageIo(AwtPixels.view(raster), "gif");
+        case BMP -> imageIo(AwtPixels.view(flattenOnWhite(raster)), "bmp");
       };
     } catch (WorkDeadline.Passed e) {
       throw new ImagingException(WorkDeadline.stopped(format + " encoding"), e);
@@ -77,7 +78,7 @@ public final class ImageEncoder {
       ImageWriteParam param = writer.getDefaultWriteParam();
       param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
       param.setCompressionQuality(quality / 100f);
-      writer.write(null, new IIOImage(r.toBufferedImage(), null, null), param);
+      writer.write(null, new IIOImage(AwtPixels.view(r), null, null), param);
     } finally {
       writer.dispose();
     }
@@ -92,7 +93,7 @@ public final class ImageEncoder {
     WebpWriter w = r.hasAlpha() ? writer : writer.withoutAlpha();
     try {
       WorkDeadline.interrupting("WEBP encoding", () -> {
-        w.write(ImmutableImage.wrapAwt(r.toBufferedImage()), ImageMetadata.empty, out);
+        w.write(ImmutableImage.wrapAwt(AwtPixels.view(r)), ImageMetadata.empty, out);
         return null;
       });
     } catch (IOException | RuntimeException e) {

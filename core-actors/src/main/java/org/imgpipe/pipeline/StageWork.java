@@ -139,21 +139,24 @@ public class StageWork {
   }
 
   /**
-   * About the most heap {@code job} holds at once, in bytes: its input (a decoded raster at 4 bytes a
-   * pixel, or the encoded bytes plus the decoder's peak, {@link ImageDecoder#peakBytesPerPixel}), the
-   * operation's rasters at 4 bytes a pixel (a resize's output and its one-axis intermediate; a filter
-   * chain's input, output and working planes: 5 rasters for BLUR, 2 for the others; a logo decoded),
-   * and an encoded answer. An input that cannot be read, or a size the limits refuse, counts nothing:
-   * the work then fails at once with its own message.
+   * An upper bound of the memory {@code job} holds at once, in bytes: its input (a decoded raster at 4
+   * bytes a pixel, or the encoded bytes plus the decoder's peak from the header,
+   * {@link ImageDecoder.Header#decodeBytes}, which includes the decoded raster), the operation's rasters
+   * at 4 bytes a pixel (a resize's output and its one-axis intermediate; a filter chain's input, output
+   * and working planes: 5 rasters for BLUR, 2 for the others; a logo decoded and scaled), and an encoded
+   * answer. An input that cannot be read, or a size the limits refuse, counts nothing: the work then
+   * fails at once with its own message.
    */
   long peakBytes(StageJob job, ImagePayload input) {
     long w;
     long h;
     long held;
+    ImageFormat source;
     if (input instanceof ImagePayload.Decoded d) {
       w = d.raster().width();
       h = d.raster().height();
       held = 4 * w * h;
+      source = d.sourceFormat();
     } else if (input instanceof ImagePayload.Encoded e && e.bytes() != null) {
       ImageDecoder.Header header;
       try {
@@ -163,37 +166,86 @@ public class StageWork {
       }
       w = header.width();
       h = header.height();
-      held = e.bytes().length + ImageDecoder.peakBytesPerPixel(header.format(), w * h) * w * h;
+      held = e.bytes().length + header.decodeBytes();
+      source = header.format();
     } else {
       return 0;
     }
     long px = w * h;
-    long out = px;
+    long outW = w;
+    long outH = h;
     long work;
-    boolean encodes;
+    ImageFormat answer; // null: the answer is the raster itself
     Size resized = job instanceof StageJob.Resize r
         ? new Resize(r.targetWidth(), r.targetHeight(), r.keepAspect(), limits).outputSize((int) w, (int) h)
         : job instanceof StageJob.Thumbnail t ? new Thumbnail(t.size(), limits).outputSize((int) w, (int) h) : null;
     if (resized != null) {
-      out = fits(resized) ? (long) resized.width() * resized.height() : 0;
-      work = 4 * (out + (out == 0 ? 0 : firstPass(w, h, resized)));
-      encodes = !(job instanceof StageJob.Resize r) || r.encode();
+      boolean fits = fits(resized);
+      outW = fits ? resized.width() : 0;
+      outH = fits ? resized.height() : 0;
+      long out = outW * outH;
+      // Output, one-axis intermediate, and per part of the horizontal pass a band of 256 source rows transposed.
+      work = out == 0 ? 0 : 4 * (out + firstPass(w, h, resized) + Math.min(256, h) * w * CORES);
+      answer = job instanceof StageJob.Resize r ? (r.encode() ? source : null) : ImageFormat.PNG;
     } else if (job instanceof StageJob.Filter f) {
       boolean blur = f.steps().stream().anyMatch(step -> step.name().trim().equalsIgnoreCase("BLUR"));
       work = 4 * px * (1 + (blur ? 5 : 2));
-      encodes = f.encode();
+      answer = f.encode() ? ImageFormat.PNG : null;
     } else if (job instanceof StageJob.TextWatermark t) {
       work = 4 * px;
-      encodes = t.encode();
+      answer = t.encode() ? ImageFormat.PNG : null;
     } else if (job instanceof StageJob.LogoWatermark l) {
       // The output, and the logo decoded and scaled (at most the image's size).
       work = 8 * px + logoBytes(l.logo());
-      encodes = true;
+      answer = ImageFormat.PNG;
+    } else if (job instanceof StageJob.Format f) {
+      work = 0;
+      answer = formatOrPng(f.format());
     } else {
       work = 4 * px;
-      encodes = true;
+      answer = ImageFormat.PNG;
     }
-    return held + work + (encodes ? 4 * out : 0);
+    return held + work + (answer == null || outW == 0 ? 0 : answerBytes(answer, outW, outH));
+  }
+
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+  private static ImageFormat formatOrPng(String name) {
+    try {
+      return ImageFormat.parse(name);
+    } catch (ImagingException unknown) {
+      return ImageFormat.PNG; // the job fails at once with its own message
+    }
+  }
+
+  /** The encoders' own memory besides a few rows, whatever the pixels (upper bounds, measured in StageWorkMemoryTest). */
+  private static final long ENCODER_OVERHEAD_BYTES = 1 << 20;
+
+  /**
+   * An upper bound of what encoding a {@code w x h} raster holds at once besides the raster, the
+   * encoded bytes included. A byte stream's array grows to up to twice its data and is copied once at
+   * the end, so an answer of C bytes can take 3C. Alpha is assumed (it is not known before decoding).
+   * <ul>
+   *   <li>PNG: the deflated parts (arrays up to twice their data) and the file, the data at most the
+   *       rows stored (4 bytes a pixel and a filter byte a row) plus 1%;
+   *   <li>JPEG, BMP: the raster flattened onto white; the stream, the data at most 3 bytes a pixel (BMP:
+   *       exactly that, rows padded to 4 bytes);
+   *   <li>GIF: the quantised 1-byte image; the stream, the codes at most 12 bits a pixel;
+   *   <li>WEBP: the PNG that scrimage hands cwebp (stored, as above: 3 times) and cwebp's answer (at most
+   *       4 bytes a pixel: 3 times).
+   * </ul>
+   */
+  static long answerBytes(ImageFormat format, long w, long h) {
+    long n = w * h;
+    long stored = (4 * n + h) * 101 / 100;
+    long bytes = switch (format) {
+      case PNG -> 3 * stored;
+      case JPEG -> 4 * n + 3 * (3 * n);
+      case BMP -> 4 * n + 3 * (3 * n + 4 * h);
+      case GIF -> n + 3 * (n * 3 / 2 + h);
+      case WEBP -> 3 * stored + 3 * (4 * n);
+    };
+    return bytes + ENCODER_OVERHEAD_BYTES;
   }
 
   /** Pixels of a resize's intermediate image: one axis resized, the other not yet. */
@@ -204,7 +256,7 @@ public class StageWork {
   private long logoBytes(byte[] logo) {
     try {
       ImageDecoder.Header header = decoder.header(logo);
-      return logo.length + 8L * header.width() * header.height();
+      return logo.length + header.decodeBytes();
     } catch (ImagingException notReadable) {
       return 0;
     }
