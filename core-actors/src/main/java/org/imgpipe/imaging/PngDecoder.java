@@ -341,9 +341,9 @@ final class PngDecoder {
     }
   }
 
-  /** A row buffer of up to {@link #BATCH_BYTES} of rows after a slot for the previous row. */
-  private static byte[] batchBuffer(long rowLen) throws ImagingException {
-    long batchRows = Math.max(1, BATCH_BYTES / rowLen);
+  /** A row buffer of up to {@link #BATCH_BYTES} of rows (no more than the image has) after a slot for the previous row. */
+  private static byte[] batchBuffer(long rowLen, long rows) throws ImagingException {
+    long batchRows = Math.max(1, Math.min(rows, BATCH_BYTES / rowLen));
     long size = (batchRows + 1) * rowLen;
     if (size > Integer.MAX_VALUE - 8) {
       throw new ImagingException(PREFIX + "its rows are too long to decode");
@@ -358,7 +358,7 @@ final class PngDecoder {
     boolean rgba = l.ihdr.colorType() == 6;
     int bpp = rgba ? 4 : 3;
     long stride = (long) w * bpp;
-    byte[] buf = batchBuffer(stride + 1);
+    byte[] buf = batchBuffer(stride + 1, h);
     int rowLen = (int) stride + 1;
     int batchRows = buf.length / rowLen - 1;
     int[] out = new int[w * h];
@@ -410,7 +410,7 @@ final class PngDecoder {
     int depth = ih.depth();
     int bpp = Math.max(1, channels * depth / 8);
     long widest = ((long) w * channels * depth + 7) / 8;
-    byte[] buf = batchBuffer(widest + 1);
+    byte[] buf = batchBuffer(widest + 1, h);
     int[] out = new int[w * h];
     Row row = new Row(ih, l, out, w);
     try (Idat idat = new Idat(b, l)) {
