@@ -126,6 +126,36 @@ class WorkDeadlineTest {
     assertTrue(late.prompt(), late.toString());
   }
 
+  @Test
+  void everyEncoderStopsOnceTheDeadlineHasPassed() {
+    Raster r = DemoImages.noise(1200, 800, 10, false);
+    for (ImageFormat f : ImageFormat.values()) {
+      ImagingException e = WorkDeadline.during(System.nanoTime() - 1, () -> {
+        try {
+          new ImageEncoder().encode(r, f, 90);
+          return null;
+        } catch (ImagingException x) {
+          return x;
+        }
+      });
+      assertEquals(f + " encoding stopped: the request's deadline passed", e == null ? "encoded" : e.getMessage());
+    }
+  }
+
+  @Test
+  void aJpegEncodingStopsWithinRowsOfItsDeadline() {
+    Raster big = DemoImages.noise(4000, 2500, 11, false);
+    Late late = stopsAfter(() -> {
+      try {
+        return new ImageEncoder().encode(big, ImageFormat.JPEG, 90);
+      } catch (ImagingException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertEquals("JPEG encoding stopped: the request's deadline passed", late.stop().getCause().getMessage());
+    assertTrue(late.prompt(), late.toString());
+  }
+
   /**
    * How late work stopped: user CPU time the calling thread spent after the deadline (neither GC pauses
    * nor the kernel's page faults for a fresh raster count), wall time, and the user CPU time of the
