@@ -59,6 +59,34 @@ final class FuzzDecoding {
     return b;
   }
 
+  /**
+   * With its first byte odd (as a PNG's 0x89 is), the input's chunk CRCs are set right (as far as its
+   * lengths allow): random changes then reach what lies behind the CRC check (IHDR fields, PLTE, tRNS,
+   * the image data), which they would almost never reach with a 32-bit checksum in the way. Even first
+   * bytes keep the CRCs the fuzzer made, to exercise the check itself.
+   */
+  static byte[] pngWithCrcs(byte[] data) {
+    byte[] b = withSignature(data, PNG);
+    if (data.length == 0 || (data[0] & 1) == 0) {
+      return b;
+    }
+    b[0] = PNG[0];
+    long pos = 8;
+    while (pos + 12 <= b.length) {
+      long len = ((b[(int) pos] & 0xFFL) << 24) | ((b[(int) pos + 1] & 0xFF) << 16) | ((b[(int) pos + 2] & 0xFF) << 8)
+          | (b[(int) pos + 3] & 0xFF);
+      long end = pos + 8 + len;
+      if (end + 4 > b.length) {
+        break;
+      }
+      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      crc.update(b, (int) pos + 4, (int) (4 + len));
+      CraftedImages.putInt(b, (int) end, (int) crc.getValue());
+      pos = end + 4;
+    }
+    return b;
+  }
+
   /** RIFF, the input's next 4 bytes as the RIFF size, WEBP, then the rest of the input. */
   static byte[] asWebp(byte[] data) {
     byte[] b = new byte[12 + Math.max(0, data.length - 4)];
