@@ -88,6 +88,7 @@ class WorkDeadlineTest {
       Rows.maxParts(parts);
       Late late = stopsAfter(() -> apply(blur, big));
       assertEquals("image work stopped: the request's deadline passed", late.stop().getMessage());
+      System.out.println("BLUR 4000x2500, " + parts + " part(s): " + late);
       assertTrue(late.prompt(), parts + " part(s): " + late);
     }
   }
@@ -97,6 +98,7 @@ class WorkDeadlineTest {
     Raster big = DemoImages.noise(4000, 2500, 8, false);
     Resize up = new Resize(6000, 3750, false, ImagingLimits.DEFAULT);
     Late late = stopsAfter(() -> apply(up, big));
+    System.out.println("resize 4000x2500 to 6000x3750: " + late);
     assertTrue(late.prompt(), late.toString());
   }
 
@@ -123,6 +125,7 @@ class WorkDeadlineTest {
     ImagingException e = (ImagingException) late.stop().getCause();
     assertEquals("PNG encoding stopped: the request's deadline passed", e.getMessage());
     assertTrue(WorkDeadline.causedBy(e));
+    System.out.println("PNG encoding 4000x2500: " + late);
     assertTrue(late.prompt(), late.toString());
   }
 
@@ -153,6 +156,7 @@ class WorkDeadlineTest {
       }
     });
     assertEquals("JPEG encoding stopped: the request's deadline passed", late.stop().getCause().getMessage());
+    System.out.println("JPEG encoding 4000x2500: " + late);
     assertTrue(late.prompt(), late.toString());
   }
 
