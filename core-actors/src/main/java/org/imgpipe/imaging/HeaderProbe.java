@@ -285,14 +285,12 @@ final class HeaderProbe {
   }
 
   /**
-   * The logical screen and the first image frame; the size is the larger of the two on each axis (the
-   * reader makes an image of the frame's size, which is never larger).
+   * The first image frame's size, which is what the reader decodes and allocates (ImageIO's reader makes
+   * an image of the frame, not of the logical screen, whose size does not matter).
    */
   private static Header gif(byte[] b) throws ImagingException {
     ImageFormat f = ImageFormat.GIF;
     need(b, 0, 13, f);
-    long w = le16(b, 6);
-    long h = le16(b, 8);
     int flags = u8(b, 10);
     long i = 13;
     if ((flags & 0x80) != 0) {
@@ -307,7 +305,7 @@ final class HeaderProbe {
         long fw = le16(b, at + 5);
         long fh = le16(b, at + 7);
         boolean interlaced = (u8(b, at + 9) & 0x40) != 0;
-        return new Header(f, Math.max(w, fw), Math.max(h, fh), 8, -1, 8, interlaced, 1, 0, 1, 0);
+        return new Header(f, fw, fh, 8, -1, 8, interlaced, 1, 0, 1, 0);
       } else if (block == 0x21) {
         i += 2;
         while (true) {
