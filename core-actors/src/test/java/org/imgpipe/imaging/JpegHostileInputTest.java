@@ -132,6 +132,25 @@ class JpegHostileInputTest {
   }
 
   @Test
+  void aGifsSizeIsItsFirstFramesNotItsScreens() throws Exception {
+    // Found by the fuzzer: a logical screen of 116x5 around a frame of 9x5; the reader decodes the frame.
+    byte[] gif = java.nio.file.Files.readAllBytes(java.nio.file.Paths.get(getClass()
+        .getResource("GifDecoderFuzzTestInputs/decode/found-screen-wider-than-frame.gif").toURI()));
+    gif = FuzzDecoding.withSignature(gif, FuzzDecoding.GIF);
+    ImageDecoder.Header h = decoder.header(gif);
+    assertEquals("9x5", h.width() + "x" + h.height());
+    Raster r = decoder.decode(gif).raster();
+    assertEquals("9x5", r.width() + "x" + r.height());
+    // A screen beyond the limit around a small frame costs nothing: only the frame is allocated.
+    byte[] wide = gif.clone();
+    wide[6] = (byte) 0xFF;
+    wide[7] = (byte) 0xFF;
+    wide[8] = (byte) 0xFF;
+    wide[9] = (byte) 0xFF;
+    assertEquals(9, decoder.decode(wide).raster().width());
+  }
+
+  @Test
   void gifAndBmpStopAtTheirDeadline() {
     Raster r = DemoImages.noise(1500, 1000, 4, false);
     for (ImageFormat f : new ImageFormat[] {ImageFormat.GIF, ImageFormat.BMP}) {
