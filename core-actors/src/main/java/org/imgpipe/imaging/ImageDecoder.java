@@ -180,6 +180,7 @@ public final class ImageDecoder {
     try (BytesImageInput in = new BytesImageInput(bytes)) {
       reader.addIIOReadWarningListener(watch);
       reader.addIIOReadProgressListener(watch);
+      reader.addIIOReadUpdateListener(watch);
       reader.setInput(in, true, true);
       int width = reader.getWidth(0);
       int height = reader.getHeight(0);
@@ -227,10 +228,11 @@ public final class ImageDecoder {
   /**
    * Stops a read from inside ImageIO's callbacks, by throwing: reader.abort() alone lets libjpeg go on
    * entropy-decoding the rest of a progressive file's scans. A warning (ImageIO's JPEG reader only warns
-   * about premature end of data and corrupt data) is an error; the progress callbacks (every few rows,
-   * or once per progressive pass) check the deadline.
+   * about premature end of data and corrupt data) is an error; the progress and update callbacks (every
+   * decoded row, in every progressive pass) check the deadline.
    */
-  private static final class ReadWatch implements IIOReadWarningListener, IIOReadProgressListener {
+  private static final class ReadWatch implements IIOReadWarningListener, IIOReadProgressListener,
+      javax.imageio.event.IIOReadUpdateListener {
 
     /** The reader warned. */
     static final class Warned extends RuntimeException {
@@ -281,6 +283,37 @@ public final class ImageDecoder {
 
     @Override
     public void readAborted(ImageReader source) {
+    }
+
+    @Override
+    public void passStarted(ImageReader source, BufferedImage theImage, int pass, int minPass, int maxPass, int minX,
+        int minY, int periodX, int periodY, int[] bands) {
+      WorkDeadline.check();
+    }
+
+    /** Called for every decoded row (a progressive JPEG's pass is all of them): the finest check ImageIO offers. */
+    @Override
+    public void imageUpdate(ImageReader source, BufferedImage theImage, int minX, int minY, int width, int height,
+        int periodX, int periodY, int[] bands) {
+      WorkDeadline.check();
+    }
+
+    @Override
+    public void passComplete(ImageReader source, BufferedImage theImage) {
+    }
+
+    @Override
+    public void thumbnailPassStarted(ImageReader source, BufferedImage theThumbnail, int pass, int minPass,
+        int maxPass, int minX, int minY, int periodX, int periodY, int[] bands) {
+    }
+
+    @Override
+    public void thumbnailUpdate(ImageReader source, BufferedImage theThumbnail, int minX, int minY, int width,
+        int height, int periodX, int periodY, int[] bands) {
+    }
+
+    @Override
+    public void thumbnailPassComplete(ImageReader source, BufferedImage theThumbnail) {
     }
   }
 

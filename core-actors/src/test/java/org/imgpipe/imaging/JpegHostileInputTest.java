@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Progressive-JPEG scan bombs are refused from their scan count before decoding; a decode that warns
- * stops at its first warning, and one whose deadline passes stops within a pass; GIF and BMP readers get
+ * stops at its first warning, and one whose deadline passes stops within rows; GIF and BMP readers get
  * the same size and deadline checks.
  */
 class JpegHostileInputTest {
@@ -55,7 +55,7 @@ class JpegHostileInputTest {
   }
 
   @Test
-  void aScanBombUnderAHigherLimitStopsWithinAPassOfItsDeadline() {
+  void aScanBombUnderAHigherLimitStopsWithinRowsOfItsDeadline() {
     ImageDecoder lenient = new ImageDecoder(ImagingLimits.DEFAULT, 1000);
     byte[] bomb = CraftedImages.progressiveGreyScanBomb(7000, 7000, 300, false, 0);
     // Compiled code and a loaded decoder.
@@ -64,9 +64,10 @@ class JpegHostileInputTest {
     WorkDeadlineTest.Late late = WorkDeadlineTest.stopsAt(deadline, () -> decode(lenient, bomb));
     ImagingException e = (ImagingException) late.stop().getCause();
     assertEquals("JPEG decoding stopped: the request's deadline passed", e.getMessage());
-    // One output pass of 49 MP is about 30 ms of CPU; the whole decode about 9 s.
+    // Checked at every decoded row of every pass (a pass of 49 MP is 30 ms or more); the whole decode is
+    // about 12 s.
     System.out.println("JPEG 7000x7000, 301 scans under a limit of 1000: " + late);
-    assertTrue(late.cpuMillis() < 100, late.toString());
+    assertTrue(late.cpuMillis() < 60, late.toString());
   }
 
   @Test

@@ -176,8 +176,8 @@ class WorkDeadlineTest {
 
     @Override
     public String toString() {
-      return "stopped after " + cpuMillis + " ms of CPU (" + wallMillis + " ms of wall time) past the deadline;"
-          + " the whole work takes " + fullCpuMillis + " ms of CPU";
+      return "stopped after " + cpuMillis + " ms of CPU (" + wallMillis + " ms of wall time) past the deadline"
+          + (fullCpuMillis < 0 ? "" : "; the whole work takes " + fullCpuMillis + " ms of CPU");
     }
   }
 
