@@ -14,6 +14,19 @@ final class AwtPixels {
   private AwtPixels() {}
 
   /**
+   * A TYPE_INT_ARGB (if the raster has alpha) or TYPE_INT_RGB image over the raster's own pixel array,
+   * not a copy: for encoders, which only read it. It must not be written to.
+   */
+  static BufferedImage view(Raster r) {
+    int type = r.hasAlpha() ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB;
+    ColorModel cm = new BufferedImage(1, 1, type).getColorModel();
+    int[] masks = r.hasAlpha() ? new int[] {0xFF0000, 0xFF00, 0xFF, 0xFF000000} : new int[] {0xFF0000, 0xFF00, 0xFF};
+    WritableRaster wr = java.awt.image.Raster.createPackedRaster(new DataBufferInt(r.argb(), r.argb().length),
+        r.width(), r.height(), r.width(), masks, null);
+    return new BufferedImage(cm, wr, false, null);
+  }
+
+  /**
    * The pixels of a TYPE_INT_RGB image that nobody else holds (one a decoder has just made), taken
    * over: alpha set in place, no copy. Any other layout is converted by {@link #toRaster}.
    */

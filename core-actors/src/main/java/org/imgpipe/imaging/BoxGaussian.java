@@ -50,7 +50,7 @@ final class BoxGaussian {
     int h = src.height();
     int channels = src.hasAlpha() ? 4 : 3;
     int[] in = src.argb();
-    float[][][] planes = new float[channels][h][w];
+    float[][][] planes = planes(channels, h, w);
     Rows.split(h, STRIP, (from, to) -> {
       int k = Math.min(STRIP, to - from);
       float[][] t = new float[w][k * channels];
@@ -59,6 +59,7 @@ final class BoxGaussian {
       int[] rowStart = new int[k];
       float[][] dst = new float[k * channels][];
       for (int y0 = from; y0 < to; y0 += k) {
+        WorkDeadline.check();
         int rows = Math.min(k, to - y0);
         int cw = rows * channels;
         // Transposes: each x gets a line of the strip's rows (red, then green, blue, alpha).
@@ -105,6 +106,9 @@ final class BoxGaussian {
     int[] out = new int[w * h];
     Rows.split(h, STRIP, (from, to) -> {
       for (int y = from; y < to; y++) {
+        if ((y & 63) == 0) {
+          WorkDeadline.check();
+        }
         float[] r = planes[0][y];
         float[] g = planes[1][y];
         float[] bl = planes[2][y];
@@ -117,6 +121,20 @@ final class BoxGaussian {
       }
     });
     return new Raster(out, w, h, src.hasAlpha());
+  }
+
+  /** new float[channels][h][w], row by row with deadline checks: tens of megabytes to zero. */
+  private static float[][][] planes(int channels, int h, int w) {
+    float[][][] planes = new float[channels][h][];
+    for (int c = 0; c < channels; c++) {
+      for (int y = 0; y < h; y++) {
+        if ((y & 255) == 0) {
+          WorkDeadline.check();
+        }
+        planes[c][y] = new float[w];
+      }
+    }
+    return planes;
   }
 
   /** Any sigma: int planes and sums (the running sums of a wide box do not fit a float exactly). */
@@ -132,6 +150,9 @@ final class BoxGaussian {
       int[] line = new int[w + 2 * pad];
       int[] line2 = new int[w + 2 * pad];
       for (int y = from; y < to; y++) {
+        if ((y & 63) == 0) {
+          WorkDeadline.check();
+        }
         int row = y * w;
         for (int c = 0; c < channels; c++) {
           int shift = c == 3 ? 24 : 16 - 8 * c;
@@ -215,6 +236,9 @@ final class BoxGaussian {
 
     void run(float[][] plane, int x0, int x1) {
       for (int t = 0; t < h + 2 * lag; t++) {
+        if ((t & 63) == 0) {
+          WorkDeadline.check();
+        }
         if (t < h) {
           if (t == 0) {
             box.start(plane, h, 0, x0, x1, sums1);
@@ -354,6 +378,9 @@ final class BoxGaussian {
           }
         }
         for (int y = 0; y < h; y++) {
+          if ((y & 63) == 0) {
+            WorkDeadline.check();
+          }
           int before = clamp(y - l - 1, h) * w;
           int after = clamp(y + l + 1, h) * w;
           int leaving = clamp(y - l, h) * w;

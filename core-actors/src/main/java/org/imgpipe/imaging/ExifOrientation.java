@@ -27,18 +27,28 @@ final class ExifOrientation {
     return 1;
   }
 
+  /**
+   * The orientation tag of IFD0 in the TIFF structure at {@code t}; every offset from the data is checked
+   * against the segment's end in long arithmetic before it is used.
+   */
   private static int fromTiff(byte[] b, int t, int end) {
+    long limit = Math.min(end, b.length);
+    if (t + 8L > limit) {
+      return 1;
+    }
     boolean little = b[t] == 'I';
-    int ifd = (int) u32(b, t + 4, little);
-    int p = t + ifd;
-    int count = u16(b, p, little);
+    long p = t + u32(b, t + 4, little);
+    if (p + 2 > limit) {
+      return 1;
+    }
+    int count = u16(b, (int) p, little);
     for (int k = 0; k < count; k++) {
-      int e = p + 2 + 12 * k;
-      if (e + 12 > end) {
+      long e = p + 2 + 12L * k;
+      if (e + 12 > limit) {
         break;
       }
-      if (u16(b, e, little) == 0x0112) {
-        int v = u16(b, e + 8, little);
+      if (u16(b, (int) e, little) == 0x0112) {
+        int v = u16(b, (int) e + 8, little);
         return v >= 1 && v <= 8 ? v : 1;
       }
     }
@@ -70,6 +80,9 @@ final class ExifOrientation {
     int[] in = r.argb();
     int[] out = new int[in.length];
     for (int y = 0; y < h; y++) {
+      if ((y & 63) == 0) {
+        WorkDeadline.check();
+      }
       for (int x = 0; x < w; x++) {
         int nx;
         int ny;

@@ -7,17 +7,17 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Iterator;
-import java.util.Locale;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 
 /**
  * Encodes a raster. PNG is lossless and keeps alpha; JPEG flattens alpha onto white; WEBP is lossy
  * at the quality and keeps alpha; GIF keeps 1-bit transparency; BMP is written opaque (flattened
- * onto white). A quality of 0 or less, or above 100, means 85.
+ * onto white). A quality of 0 or less, or above 100, means 85. The ImageIO and WebP writers read the
+ * raster's own pixels (a view, not a copy).
  */
 public final class ImageEncoder {
 
@@ -35,9 +35,11 @@ public final class ImageEncoder {
         case PNG -> PngCodec.encode(raster);
         case JPEG -> jpeg(flattenOnWhite(raster), q);
         case WEBP -> webp(raster, q);
-        case GIF -> imageIo(raster.toBufferedImage(), "gif");
-        case BMP -> imageIo(flattenOnWhite(raster).toBufferedImage(), "bmp");
+        case GIF -> imageIo(AwtPixels.view(raster), "gif");
+        case BMP -> imageIo(AwtPixels.view(flattenOnWhite(raster)), "bmp");
       };
+    } catch (WorkDeadline.Passed e) {
+      throw new ImagingException(WorkDeadline.stopped(format + " encoding"), e);
     } catch (IOException | RuntimeException e) {
       throw new ImagingException("cannot encode the image as " + format, e);
     }
@@ -67,36 +69,87 @@ public final class ImageEncoder {
   }
 
   private static byte[] jpeg(Raster r, int quality) throws IOException {
-    Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
-    ImageWriter writer = writers.next();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    ImageWriteParam param = writer.getDefaultWriteParam();
+    param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+    param.setCompressionQuality(quality / 100f);
+    return write(writer, AwtPixels.view(r), param);
+  }
+
+  /**
+   * Writes through ImageIO into a byte array (no cached copy). The writer's progress callbacks check the
+   * deadline, and throw: that stops the native JPEG writer too.
+   */
+  private static byte[] write(ImageWriter writer, BufferedImage img, ImageWriteParam param) throws IOException {
+    BytesImageOutput out = new BytesImageOutput();
+    try {
+      writer.addIIOWriteProgressListener(new DeadlineWatch());
       writer.setOutput(out);
-      ImageWriteParam param = writer.getDefaultWriteParam();
-      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-      param.setCompressionQuality(quality / 100f);
-      writer.write(null, new IIOImage(r.toBufferedImage(), null, null), param);
+      writer.write(null, new IIOImage(img, null, null), param);
     } finally {
       writer.dispose();
     }
-    return bytes.toByteArray();
+    return out.toByteArray();
   }
 
+  /** Checks the deadline from an ImageIO writer's progress callbacks. */
+  private static final class DeadlineWatch implements javax.imageio.event.IIOWriteProgressListener {
+    @Override
+    public void imageStarted(ImageWriter source, int imageIndex) {
+      WorkDeadline.check();
+    }
+
+    @Override
+    public void imageProgress(ImageWriter source, float percentageDone) {
+      WorkDeadline.check();
+    }
+
+    @Override
+    public void imageComplete(ImageWriter source) {
+    }
+
+    @Override
+    public void thumbnailStarted(ImageWriter source, int imageIndex, int thumbnailIndex) {
+    }
+
+    @Override
+    public void thumbnailProgress(ImageWriter source, float percentageDone) {
+    }
+
+    @Override
+    public void thumbnailComplete(ImageWriter source) {
+    }
+
+    @Override
+    public void writeAborted(ImageWriter source) {
+    }
+  }
+
+  /** cwebp, through scrimage-webp, from imgpipe's private copy of the executables; the deadline kills it. */
   private static byte[] webp(Raster r, int quality) throws IOException {
+    WebpBinaries.install();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     WebpWriter writer = WebpWriter.DEFAULT.withQ(quality);
-    if (!r.hasAlpha()) {
-      writer = writer.withoutAlpha();
+    WebpWriter w = r.hasAlpha() ? writer : writer.withoutAlpha();
+    try {
+      WorkDeadline.interrupting("WEBP encoding", () -> {
+        w.write(ImmutableImage.wrapAwt(AwtPixels.view(r)), ImageMetadata.empty, out);
+        return null;
+      });
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
     }
-    writer.write(ImmutableImage.wrapAwt(r.toBufferedImage()), ImageMetadata.empty, out);
     return out.toByteArray();
   }
 
   private static byte[] imageIo(BufferedImage img, String name) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    if (!ImageIO.write(img, name.toLowerCase(Locale.ROOT), out)) {
+    Iterator<ImageWriter> writers = ImageIO.getImageWriters(ImageTypeSpecifier.createFromRenderedImage(img), name);
+    if (!writers.hasNext()) {
       throw new IOException("no writer");
     }
-    return out.toByteArray();
+    ImageWriter writer = writers.next();
+    return write(writer, img, writer.getDefaultWriteParam());
   }
 }

@@ -157,6 +157,9 @@ final class Lanczos3 {
       rows.split(sh, MIN_ROWS, (from, to) -> {
         int[] line = alpha ? new int[sw] : null;
         for (int y = from; y < to; y++) {
+          if ((y & 63) == 0) {
+            WorkDeadline.check();
+          }
           int row = y * sw;
           int changes = changes(src, row, sw, sparse);
           if (changes == 0) {
@@ -326,6 +329,7 @@ final class Lanczos3 {
     int[] aa = alpha ? new int[strip] : null;
     int opaque = alpha ? 0 : 0xFF000000;
     for (int y = from; y < to; y++) {
+      WorkDeadline.check();
       int n = t.count[y];
       int k = y * ksize;
       int top = t.first[y] * w;

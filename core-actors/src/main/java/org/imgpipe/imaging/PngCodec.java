@@ -1,12 +1,7 @@
 package org.imgpipe.imaging;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
-import javax.imageio.ImageIO;
 
 /**
  * PNG decoding and a fast PNG encoder: 8-bit RGB or RGBA, one filter per row, zlib through
@@ -25,21 +20,9 @@ final class PngCodec {
 
   private PngCodec() {}
 
-  static Raster decode(byte[] bytes) throws IOException {
-    try {
-      Raster r = PngDecoder.decode(bytes);
-      if (r != null) {
-        return r;
-      }
-    } catch (PngDecoder.BadPng e) {
-      throw new IOException(e.getMessage());
-    }
-    // Interlaced: ImageIO.
-    BufferedImage img = ImageIO.read(new ByteArrayInputStream(bytes));
-    if (img == null) {
-      throw new IOException("unreadable");
-    }
-    return Raster.fromBufferedImage(img);
+  /** Decodes with no limit but a raster's capacity (see {@link PngDecoder}). */
+  static Raster decode(byte[] bytes) throws ImagingException {
+    return PngDecoder.decode(bytes);
   }
 
   static byte[] encode(Raster r) {
@@ -90,7 +73,7 @@ final class PngCodec {
     int w = r.width();
     int h = r.height();
     boolean alpha = r.hasAlpha();
-    int compressed = 0;
+    long compressed = 0;
     for (Part part : parts.values()) {
       compressed += part.length;
     }
@@ -99,36 +82,88 @@ final class PngCodec {
     int cmf = 0x78;
     int flg = flevel << 6;
     flg |= 31 - ((cmf << 8) | flg) % 31;
-    byte[] z = new byte[2 + compressed + 4];
-    z[0] = (byte) cmf;
-    z[1] = (byte) flg;
-    int pos = 2;
+    // The file is written straight into one array of its exact size: the parts and the file are the
+    // only copies of the compressed data alive at once.
+    long zlen = 2L + compressed + 4;
+    long idats = Math.max(1, (zlen + IDAT_MAX - 1) / IDAT_MAX);
+    long total = SIGNATURE.length + 25 + zlen + 12 * idats + 12;
+    if (total > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException("the PNG would be larger than 2 GB");
+    }
+    byte[] file = new byte[(int) total];
+    System.arraycopy(SIGNATURE, 0, file, 0, SIGNATURE.length);
+    byte[] ihdr = new byte[13];
+    putInt(ihdr, 0, w);
+    putInt(ihdr, 4, h);
+    ihdr[8] = 8;
+    ihdr[9] = (byte) (alpha ? 6 : 2);
+    int at = chunk(file, SIGNATURE.length, "IHDR", ihdr, 0, ihdr.length);
+    IdatWriter idat = new IdatWriter(file, at, zlen);
+    idat.write(new byte[] {(byte) cmf, (byte) flg}, 0, 2);
     long adlerA = 1;
     long adlerB = 0;
     for (Part part : parts.values()) {
-      System.arraycopy(part.data, 0, z, pos, part.length);
-      pos += part.length;
+      idat.write(part.data, 0, part.length);
       long a2 = part.adler & 0xFFFF;
       long b2 = (part.adler >>> 16) & 0xFFFF;
       long len2 = part.inputBytes % ADLER_MOD;
       adlerB = (adlerB + b2 + len2 * (adlerA + ADLER_MOD - 1)) % ADLER_MOD;
       adlerA = (adlerA + a2 + ADLER_MOD - 1) % ADLER_MOD;
     }
-    putInt(z, pos, (int) ((adlerB << 16) | adlerA));
+    byte[] adler = new byte[4];
+    putInt(adler, 0, (int) ((adlerB << 16) | adlerA));
+    idat.write(adler, 0, 4);
+    chunk(file, idat.end(), "IEND", adler, 0, 0);
+    return file;
+  }
 
-    ByteArrayOutputStream out = new ByteArrayOutputStream(z.length + 64 + z.length / IDAT_MAX * 12);
-    out.writeBytes(SIGNATURE);
-    byte[] ihdr = new byte[13];
-    putInt(ihdr, 0, w);
-    putInt(ihdr, 4, h);
-    ihdr[8] = 8;
-    ihdr[9] = (byte) (alpha ? 6 : 2);
-    chunk(out, "IHDR", ihdr, 0, ihdr.length);
-    for (int off = 0; off < z.length; off += IDAT_MAX) {
-      chunk(out, "IDAT", z, off, Math.min(IDAT_MAX, z.length - off));
+  /** Writes a zlib stream of known length into IDAT chunks of at most {@link #IDAT_MAX} bytes, in place. */
+  private static final class IdatWriter {
+    private final byte[] file;
+    private final CRC32 crc = new CRC32();
+    private int pos;
+    private long left;
+    private int chunkLeft;
+    private int chunkStart;
+
+    IdatWriter(byte[] file, int pos, long length) {
+      this.file = file;
+      this.pos = pos;
+      this.left = length;
     }
-    chunk(out, "IEND", z, 0, 0);
-    return out.toByteArray();
+
+    void write(byte[] src, int off, int len) {
+      while (len > 0) {
+        if (chunkLeft == 0) {
+          chunkLeft = (int) Math.min(IDAT_MAX, left);
+          putInt(file, pos, chunkLeft);
+          file[pos + 4] = 'I';
+          file[pos + 5] = 'D';
+          file[pos + 6] = 'A';
+          file[pos + 7] = 'T';
+          chunkStart = pos + 4;
+          pos += 8;
+        }
+        int n = Math.min(len, chunkLeft);
+        System.arraycopy(src, off, file, pos, n);
+        pos += n;
+        off += n;
+        len -= n;
+        left -= n;
+        chunkLeft -= n;
+        if (chunkLeft == 0) {
+          crc.reset();
+          crc.update(file, chunkStart, pos - chunkStart);
+          putInt(file, pos, (int) crc.getValue());
+          pos += 4;
+        }
+      }
+    }
+
+    /** Where the data ended (after the last chunk's CRC). */
+    int end() {
+      return pos;
+    }
   }
 
   /** Largest IDAT chunk written. */
@@ -158,6 +193,7 @@ final class PngCodec {
     }
     try {
       for (int y0 = from; y0 < to; y0 += batchRows) {
+        WorkDeadline.check();
         int y1 = Math.min(to, y0 + batchRows);
         int n = 0;
         for (int y = y0; y < y1; y++, n += stride) {
@@ -340,19 +376,17 @@ final class PngCodec {
     b[off + 3] = (byte) v;
   }
 
-  private static void chunk(ByteArrayOutputStream out, String type, byte[] data, int off, int len) {
-    byte[] head = new byte[8];
-    putInt(head, 0, len);
+  /** Writes one chunk at {@code pos}; returns the position after it. */
+  private static int chunk(byte[] file, int pos, String type, byte[] data, int off, int len) {
+    putInt(file, pos, len);
     for (int i = 0; i < 4; i++) {
-      head[4 + i] = (byte) type.charAt(i);
+      file[pos + 4 + i] = (byte) type.charAt(i);
     }
-    out.write(head, 0, 8);
-    out.write(data, off, len);
+    System.arraycopy(data, off, file, pos + 8, len);
     CRC32 crc = new CRC32();
-    crc.update(head, 4, 4);
-    crc.update(data, off, len);
-    byte[] c = new byte[4];
-    putInt(c, 0, (int) crc.getValue());
-    out.write(c, 0, 4);
+    crc.update(file, pos + 4, 4 + len);
+    putInt(file, pos + 8 + len, (int) crc.getValue());
+    return pos + 12 + len;
   }
+
 }

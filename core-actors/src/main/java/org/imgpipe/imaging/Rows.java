@@ -61,7 +61,9 @@ public final class Rows {
 
   /**
    * Runs {@code body} over rows [0, n) in contiguous chunks of at least {@code minRows} rows; returns
-   * when every chunk is done, rethrowing the first failure. The chunks must write disjoint rows.
+   * when every chunk is done, rethrowing the first failure. The chunks must write disjoint rows. The
+   * caller's {@link WorkDeadline} is checked before each chunk and holds on the helper threads too; once
+   * a chunk has failed, the chunks not yet begun are skipped.
    */
   public static void split(int n, int minRows, Body body) {
     split(n, minRows, body, POOL);
@@ -74,12 +76,14 @@ public final class Rows {
    * one part of the image is cheaper than another.
    */
   static void split(int n, int minRows, Body body, Executor helpers) {
+    WorkDeadline.check();
     int parts = parts(n, minRows);
     if (parts <= 1) {
       body.rows(0, n);
       return;
     }
-    Chunks chunks = new Chunks(n, Math.max(parts, Math.min(2 * parts, n / Math.max(1, minRows))), body);
+    Chunks chunks = new Chunks(n, Math.max(parts, Math.min(2 * parts, n / Math.max(1, minRows))), body,
+        WorkDeadline.current());
     for (int p = 1; p < parts; p++) {
       helpers.execute(chunks::work);
     }
@@ -98,21 +102,30 @@ public final class Rows {
     private final int n;
     private final int count;
     private final Body body;
+    private final long deadline;
     private final AtomicInteger next = new AtomicInteger();
     private final CountDownLatch done;
     final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    Chunks(int n, int count, Body body) {
+    Chunks(int n, int count, Body body, long deadline) {
       this.n = n;
       this.count = count;
       this.body = body;
+      this.deadline = deadline;
       this.done = new CountDownLatch(count);
     }
 
     void work() {
+      WorkDeadline.within(deadline, this::chunks);
+    }
+
+    private void chunks() {
       for (int c = next.getAndIncrement(); c < count; c = next.getAndIncrement()) {
         try {
-          body.rows((int) ((long) n * c / count), (int) ((long) n * (c + 1) / count));
+          if (failure.get() == null) {
+            WorkDeadline.check();
+            body.rows((int) ((long) n * c / count), (int) ((long) n * (c + 1) / count));
+          }
         } catch (RuntimeException | Error e) {
           failure.compareAndSet(null, e);
         } finally {

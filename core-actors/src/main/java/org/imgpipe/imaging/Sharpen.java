@@ -41,6 +41,9 @@ final class Sharpen implements ImageOperation {
     Rows.split(h - 2, 64, (from, to) -> {
       Box3x3 box = new Box3x3(in, w);
       for (int y = from + 1; y < to + 1; y++) {
+        if ((y & 63) == 0) {
+          WorkDeadline.check();
+        }
         box.row(y);
         int row = y * w;
         for (int x = 1; x < w - 1; x++) {

@@ -61,6 +61,16 @@ class CodecTest {
     assertTrue(meanError < (format == ImageFormat.GIF ? 12 : 6), format + " mean error " + meanError);
   }
 
+  @ParameterizedTest
+  @EnumSource(ImageFormat.class)
+  void encodingLeavesTheSourceRasterAsItWas(ImageFormat format) throws Exception {
+    for (Raster src : new Raster[] {TestImages.photoLike(64, 40, 3), TestImages.photoLikeWithAlpha(64, 40, 4)}) {
+      int[] before = src.argb().clone();
+      encoder.encode(src, format, 90);
+      assertArrayEquals(before, src.argb(), format + " changed the pixels it was given");
+    }
+  }
+
   @Test
   void webpKeepsAlpha() throws Exception {
     Raster src = TestImages.photoLikeWithAlpha(64, 32, 1);

@@ -37,11 +37,14 @@ class JpegPackedDecodeTest {
   }
 
   @Test
-  void decoderPeakIsFourBytesAPixelOnlyWherePixelsGoStraightIntoTheRaster() {
-    assertEquals(4, ImageDecoder.peakBytesPerPixel(ImageFormat.PNG, 100));
-    assertEquals(8, ImageDecoder.peakBytesPerPixel(ImageFormat.JPEG, ImageDecoder.PACKED_JPEG_PIXELS));
-    assertEquals(4, ImageDecoder.peakBytesPerPixel(ImageFormat.JPEG, ImageDecoder.PACKED_JPEG_PIXELS + 1));
-    assertEquals(8, ImageDecoder.peakBytesPerPixel(ImageFormat.GIF, ImageDecoder.PACKED_JPEG_PIXELS + 1));
+  void theDecodeEstimateCountsAThreeByteCopyOnlyBelowThePackedSize() throws Exception {
+    ImageDecoder decoder = new ImageDecoder(new ImagingLimits(100_000_000L, 100_000_000L));
+    // Two colour JPEG headers, just below and just above the packed size (only the header is read).
+    long small = decoder.header(CraftedImages.jpegFrame(4000, 4000, 3)).decodeBytes();
+    long large = decoder.header(CraftedImages.jpegFrame(4000, 4001, 3)).decodeBytes();
+    assertEquals(16_000_000L, 4000L * 4000);
+    assertEquals(true, small >= 7L * 16_000_000, "small: " + small);
+    assertEquals(true, large >= 4L * 16_004_000 && large < 5L * 16_004_000, "large: " + large);
   }
 
   @Test

@@ -53,11 +53,11 @@ final class KernelAb {
     pairs.put("EDGE_DETECT 1280x720 photo", new Task[] {
         () -> new EdgeDetectReference(1).apply(photo), () -> new EdgeDetect(1).apply(photo)});
     pairs.put("PNG decode 1920x1080 demo (" + png1080.length / 1024 + " KiB)", new Task[] {
-        () -> PngDecoder.decodeBuffered(png1080), () -> PngDecoder.decode(png1080)});
+        () -> PngDecoder.decodeRows(png1080), () -> PngDecoder.decode(png1080)});
     pairs.put("PNG decode 2560x1440 demo (" + png1440.length / 1024 + " KiB)", new Task[] {
-        () -> PngDecoder.decodeBuffered(png1440), () -> PngDecoder.decode(png1440)});
+        () -> PngDecoder.decodeRows(png1440), () -> PngDecoder.decode(png1440)});
     pairs.put("PNG decode 1280x720 photo (" + photoPng.length / 1024 + " KiB)", new Task[] {
-        () -> PngDecoder.decodeBuffered(photoPng), () -> PngDecoder.decode(photoPng)});
+        () -> PngDecoder.decodeRows(photoPng), () -> PngDecoder.decode(photoPng)});
     System.out.printf("%-44s %22s %22s %18s%n", "", "reference best/median", "new best/median",
         "new wall 1 / N parts");
     for (Map.Entry<String, Task[]> e : pairs.entrySet()) {
