@@ -60,7 +60,7 @@ class PipelineSerializerFuzzTest {
   }
 
   /** Any raster crosses and comes back bit for bit, compressed or raw. */
-  @FuzzTest(maxDuration = "5m")
+  @FuzzTest(maxDuration = "10m")
   void anyRasterComesBackBitForBit(FuzzedDataProvider data) throws Exception {
     int w = data.consumeInt(1, 64);
     int h = data.consumeInt(1, 64);

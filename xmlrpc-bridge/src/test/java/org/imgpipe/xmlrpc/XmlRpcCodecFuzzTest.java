@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * Fuzz targets for the XML-RPC codec. Without JAZZER_FUZZ every build replays the committed inputs in
  * src/test/resources/org/imgpipe/xmlrpc/XmlRpcCodecFuzzTestInputs/; with JAZZER_FUZZ=1 and one method
- * named in -Dtest, Jazzer fuzzes that method (docs/fuzzing-bridge.md).
+ * named in -Dtest, Jazzer fuzzes that method (docs/fuzzing.md).
  *
  * <p>Properties: reading arbitrary bytes ends in a value or an {@link XmlRpcProtocolException}, never in
  * another exception or an error, and what is read respects the shape limits; what the writer writes, the
