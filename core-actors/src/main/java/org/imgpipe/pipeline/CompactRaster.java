@@ -135,7 +135,7 @@ final class CompactRaster {
    */
   static Raster decompress(byte[] compressed, int off, int len, int width, int height, boolean alpha) {
     long raw = rawBytes(width, height, alpha);
-    if (width < 0 || height < 0 || raw > Integer.MAX_VALUE - 64) {
+    if (width <= 0 || height <= 0 || raw > Integer.MAX_VALUE - 64) {
       throw new IllegalArgumentException("bad raster size " + width + "x" + height);
     }
     if (!AVAILABLE) {

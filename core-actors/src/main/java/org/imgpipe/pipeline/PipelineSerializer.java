@@ -415,9 +415,16 @@ public final class PipelineSerializer extends SerializerWithStringManifest {
     }
   }
 
-  /** A raster's size is checked against the node's pixel limit before any pixel is allocated. */
+  /**
+   * A raster's size is checked against the node's pixel limit before any pixel is allocated. An empty side
+   * is refused too: no image has one, and a raster 0 pixels wide and 1.3 billion rows tall passed the pixel
+   * limit and then kept a thread looping over empty rows for up to 83 s (a fuzzing finding, docs/fuzzing.md).
+   */
   private void checkSize(int w, int h) {
-    if (w < 0 || h < 0 || (long) w * h > maxPixels) {
+    if (w <= 0 || h <= 0) {
+      throw new IllegalArgumentException("raster size " + w + "x" + h + " has an empty side");
+    }
+    if ((long) w * h > maxPixels) {
       throw new IllegalArgumentException("raster size " + w + "x" + h + " is outside this node's limit of "
           + maxPixels + " pixels");
     }

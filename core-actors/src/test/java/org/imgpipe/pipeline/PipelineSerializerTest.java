@@ -193,6 +193,26 @@ class PipelineSerializerTest {
   }
 
   @Test
+  void aRasterWithAnEmptySideIsRefusedBeforeAnyRowIsWorkedOn() throws Exception {
+    // Found by fuzzing: a compact raster 0 pixels wide and 1.3 billion rows tall, with an empty zstd frame,
+    // passed the pixel limit (0 pixels) and then spent over a minute looping over rows that hold nothing.
+    byte[] input = java.util.Base64.getDecoder().decode(
+        "AQEA/QAAAAkAAiQAAKkBAAAAAAAAAARCTAQAAAADUE5HAAAAAE5HAAAAAAAAByi1L/0gABE=");
+    PipelineSerializer s = (PipelineSerializer) serialization.serializerFor(StageSlot.Work.class);
+    byte[] frame = java.util.Arrays.copyOfRange(input, 1, input.length);
+    Exception e = assertThrows(NotSerializableException.class, () -> s.fromBinary(frame, "W"));
+    assertTrue(e.getMessage().contains("raster size 0x1313275904 has an empty side"), e.getMessage());
+
+    StageSlot.Done d = new StageSlot.Done(1, 1, "filter-0", new StageResult(StageResult.Status.OK, "",
+        new ImagePayload.Decoded(TestImages.smoothScene(64, 64), null), 64, 64, 64, 64, 1, "n"));
+    byte[] bytes = s.toBinary(d);
+    int at = 1 + 8 + 4 + (4 + "filter-0".length()) + (4 + "OK".length()) + 4 + 1 + 4;
+    java.nio.ByteBuffer.wrap(bytes).putInt(at, 64).putInt(at + 4, 0);
+    Exception raw = assertThrows(NotSerializableException.class, () -> s.fromBinary(bytes, "D"));
+    assertTrue(raw.getMessage().contains("raster size 64x0 has an empty side"), raw.getMessage());
+  }
+
+  @Test
   void aCompressedRasterThatDoesNotHoldItsPixelsIsRefused() throws Exception {
     PipelineSerializer s = (PipelineSerializer) serialization.serializerFor(StageSlot.Done.class);
     StageSlot.Done d = new StageSlot.Done(1, 1, "filter-0", new StageResult(StageResult.Status.OK, "",
