@@ -1,7 +1,10 @@
 package org.imgpipe.pipeline;
 
+import akka.Done;
 import akka.actor.Address;
 import akka.actor.AddressFromURIString;
+import akka.actor.Cancellable;
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.DispatcherSelector;
@@ -14,14 +17,20 @@ import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import akka.cluster.typed.JoinSeedNodes;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.imgpipe.config.ImgpipeSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline of one node: sharding for the stage roles this node has (slots live only there), one
@@ -32,6 +41,14 @@ public final class PipelineNode {
 
   /** The image dispatcher's config path; image work runs there, never on the default dispatcher. */
   public static final String IMAGE_DISPATCHER = "imgpipe.image-dispatcher";
+
+  /**
+   * How long a leaving node waits, once it is Exiting (no new work comes to it), for the next stages to
+   * fetch the results it holds; akka.coordinated-shutdown.phases.cluster-exiting.timeout is set above it.
+   */
+  static final Duration HELD_HAND_OFF = Duration.ofSeconds(15);
+
+  private static final Logger log = LoggerFactory.getLogger(PipelineNode.class);
 
   private final ActorSystem<?> system;
   private final Map<Stage, ActorRef<StagePool.Command>> pools;
@@ -67,6 +84,10 @@ public final class PipelineNode {
     ActorRef<StageOutputs.Command> outputs = system.systemActorOf(
         StageOutputs.create(settings.timeouts().request().plusSeconds(10), heldBytes), "imgpipe-outputs",
         Props.empty());
+    // A leaving node (SIGTERM, or a Leave) stays a member until the results it holds have been fetched:
+    // its removal would make every request whose image is held here start again from the client's bytes.
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseClusterExiting(), "imgpipe-hand-off-held",
+        () -> awaitNothingHeld(system, heldBytes, HELD_HAND_OFF));
     Quarantine quarantine = new Quarantine(settings.poison().quarantine(), registry);
     system.systemActorOf(quarantine.listener(), "imgpipe-quarantine", Props.empty());
     ClusterSharding sharding = ClusterSharding.get(system);
@@ -97,6 +118,43 @@ public final class PipelineNode {
     metrics.clusterMembers(statuses, status -> countMembers(cluster, status));
     join(system, settings);
     return new PipelineNode(system, Map.copyOf(pools), orchestration, ledger, metrics, quarantine);
+  }
+
+  /**
+   * Completes once this node holds no stage result for another node's next stage ({@code heldBytes} is 0), or
+   * after {@code max} with a warning naming what is still held (those requests start again from the
+   * client's bytes once this node is removed).
+   */
+  static CompletionStage<Done> awaitNothingHeld(ActorSystem<?> system, AtomicLong heldBytes, Duration max) {
+    CompletableFuture<Done> done = new CompletableFuture<>();
+    if (heldBytes.get() == 0) {
+      done.complete(Done.getInstance());
+      return done;
+    }
+    long t0 = System.nanoTime();
+    log.info("leaving: waiting up to {} ms for the next stages to fetch the {} KiB of results held here",
+        max.toMillis(), heldBytes.get() / 1024);
+    AtomicReference<Cancellable> tick = new AtomicReference<>();
+    tick.set(system.scheduler().scheduleAtFixedRate(Duration.ofMillis(20), Duration.ofMillis(20), () -> {
+      long left = heldBytes.get();
+      long waited = System.nanoTime() - t0;
+      if (left == 0 || waited >= max.toNanos()) {
+        if (left == 0) {
+          log.info("leaving: every held result was fetched in {} ms", waited / 1_000_000);
+        } else {
+          log.warn("leaving: {} KiB of results still held after {} ms; their requests start again from the "
+              + "client's bytes", left / 1024, max.toMillis());
+        }
+        done.complete(Done.getInstance());
+      }
+    }, system.executionContext()));
+    done.whenComplete((d, e) -> {
+      Cancellable c = tick.get();
+      if (c != null) {
+        c.cancel();
+      }
+    });
+    return done;
   }
 
   private static void join(ActorSystem<?> system, ImgpipeSettings settings) {
