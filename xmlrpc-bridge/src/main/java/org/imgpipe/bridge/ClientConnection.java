@@ -6,8 +6,8 @@ import java.util.HexFormat;
 
 /**
  * One client connection to a service port, as its {@link ConnectionGuard} and its request handler share it.
- * When the guard refuses the connection (a bad request head, a head that did not arrive in time, a
- * connection past a limit), it cannot write the answer itself, since Akka HTTP may be writing the answer of
+ * When the guard refuses the connection (a bad request head, a head that did not arrive in time), it
+ * cannot write the answer itself, since Akka HTTP may be writing the answer of
  * an earlier request; it records the refusal here and feeds Akka HTTP a request for this connection's
  * secret path, which the handler answers with the refusal, in order, before the connection closes.
  */
@@ -19,12 +19,15 @@ final class ClientConnection {
   private final String refusalPath;
   private volatile Refusal refusal;
 
-  ClientConnection(InetSocketAddress remote, Refusal refusedAtAccept) {
+  /**
+   * A connection past a limit when it is opened never gets here: {@link ServiceListener} writes its 503
+   * straight away, without an HTTP layer.
+   */
+  ClientConnection(InetSocketAddress remote) {
     this.remote = remote;
     byte[] secret = new byte[16];
     RANDOM.nextBytes(secret);
     this.refusalPath = "/.imgpipe-refused/" + HexFormat.of().formatHex(secret);
-    this.refusal = refusedAtAccept;
   }
 
   InetSocketAddress remote() {

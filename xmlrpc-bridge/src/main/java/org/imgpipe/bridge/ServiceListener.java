@@ -98,7 +98,7 @@ final class ServiceListener {
             }), materializer);
             return;
           }
-          ClientConnection connection = new ClientConnection(remote, null);
+          ClientConnection connection = new ClientConnection(remote);
           ConnectionGuard guard = new ConnectionGuard(connection, edge.requestHeadTimeout(), edge.maxRequestHeadBytes(),
               LINGER, () -> metrics.refused(port.service(), connection.refusal().reason()));
           Flow<ByteString, ByteString, NotUsed> server = Http.get(system)
