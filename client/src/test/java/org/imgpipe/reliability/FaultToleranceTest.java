@@ -165,7 +165,6 @@ class FaultToleranceTest {
     assertFalse(c.isAlive());
 
     // The Split Brain Resolver downs C; the slots C hosted move to B.
-    long t1 = System.nanoTime();
     awaitMembers(a, 2, Duration.ofSeconds(120));
     long removedMs = (System.nanoTime() - killedAt.get()) / 1_000_000;
     List<Outcome> after = Workload.run(List.of(orchestratorA()), 200, 8, 4, Retry.NONE, CALL_TIMEOUT, k -> { });
@@ -178,7 +177,6 @@ class FaultToleranceTest {
     Report.result("kill -9 of a worker mid-batch", n + "/" + n + " images succeeded, batch " + batchMs
         + " ms, C removed from the cluster " + removedMs + " ms after the kill, 8/8 next images all on B, "
         + "stage retries on A so far " + (long) retried);
-    assertTrue((System.nanoTime() - t1) > 0);
   }
 
   @Test
