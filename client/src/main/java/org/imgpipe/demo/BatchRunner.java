@@ -66,10 +66,6 @@ public final class BatchRunner {
     cancelled.set(true);
   }
 
-  public boolean isCancelled() {
-    return cancelled.get();
-  }
-
   /** Runs the batch to the end (or to cancellation) and returns its summary. */
   public BatchSummary run(Listener listener) throws IOException, InterruptedException {
     Listener l = listener == null ? new Listener() {} : listener;

@@ -59,10 +59,6 @@ public final class Raster {
     return hasAlpha;
   }
 
-  public long pixelCount() {
-    return (long) width * height;
-  }
-
   /** The ARGB value at (x, y). */
   public int pixel(int x, int y) {
     return argb[y * width + x];

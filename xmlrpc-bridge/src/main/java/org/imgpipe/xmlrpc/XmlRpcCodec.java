@@ -66,10 +66,6 @@ public final class XmlRpcCodec {
     return c;
   }
 
-  public WireTypeFactory typeFactory() {
-    return types;
-  }
-
   /**
    * Reads a request. A document that is not acceptable XML-RPC (malformed, a DOCTYPE, past a shape limit,
    * bytes that are not text) is an {@link XmlRpcProtocolException}; an IOException comes only from {@code
