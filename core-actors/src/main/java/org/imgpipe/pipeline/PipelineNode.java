@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -49,6 +48,20 @@ public final class PipelineNode {
   static final Duration HELD_HAND_OFF = Duration.ofSeconds(15);
 
   private static final Logger log = LoggerFactory.getLogger(PipelineNode.class);
+
+  /** The member statuses counted in imgpipe_cluster_members, with their tag; unreachable is counted apart. */
+  private static final Map<MemberStatus, String> MEMBER_STATUS_TAGS = orderedTags();
+
+  private static Map<MemberStatus, String> orderedTags() {
+    Map<MemberStatus, String> tags = new java.util.LinkedHashMap<>();
+    tags.put(MemberStatus.joining(), "joining");
+    tags.put(MemberStatus.weaklyUp(), "weakly_up");
+    tags.put(MemberStatus.up(), "up");
+    tags.put(MemberStatus.leaving(), "leaving");
+    tags.put(MemberStatus.exiting(), "exiting");
+    tags.put(MemberStatus.down(), "down");
+    return java.util.Collections.unmodifiableMap(tags);
+  }
 
   private final ActorSystem<?> system;
   private final Map<Stage, ActorRef<StagePool.Command>> pools;
@@ -111,10 +124,8 @@ public final class PipelineNode {
         Orchestration.create(pools, ledger, settings, quarantine), "imgpipe-orchestration", Props.empty());
 
     Cluster cluster = Cluster.get(system);
-    List<String> statuses = new ArrayList<>();
-    for (String s : List.of("joining", "weakly_up", "up", "leaving", "exiting", "down", "unreachable")) {
-      statuses.add(s);
-    }
+    List<String> statuses = new ArrayList<>(MEMBER_STATUS_TAGS.values());
+    statuses.add("unreachable");
     metrics.clusterMembers(statuses, status -> countMembers(cluster, status));
     join(system, settings);
     return new PipelineNode(system, Map.copyOf(pools), orchestration, ledger, metrics, quarantine);
@@ -180,7 +191,7 @@ public final class PipelineNode {
     }
     int n = 0;
     for (Member m : cluster.state().getMembers()) {
-      if (m.status().toString().toLowerCase(Locale.ROOT).replace("weaklyup", "weakly_up").equals(status)) {
+      if (status.equals(MEMBER_STATUS_TAGS.get(m.status()))) {
         n++;
       }
     }

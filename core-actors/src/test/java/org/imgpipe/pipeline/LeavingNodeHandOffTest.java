@@ -1,5 +1,6 @@
 package org.imgpipe.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +51,9 @@ class LeavingNodeHandOffTest {
       TestNode.awaitTrue(Duration.ofSeconds(30), () -> !isUp(a, leaving), "the node did not start to leave");
       Thread.sleep(3000);
       assertTrue(isMember(a, leaving), "removed while it still held a stage result");
+      // The members gauge counts it as leaving or exiting, and A alone as up.
+      assertEquals(1.0, members(a, "leaving") + members(a, "exiting"));
+      assertEquals(1.0, members(a, "up"));
       assertFalse(shutdown.isDone());
 
       outputs.tell(new StageOutputs.Release("k1"));
@@ -89,6 +93,10 @@ class LeavingNodeHandOffTest {
     } finally {
       kit.shutdownTestKit();
     }
+  }
+
+  private static double members(TestNode observer, String status) {
+    return observer.registry.get("imgpipe.cluster.members").tag("status", status).gauge().value();
   }
 
   private static boolean isMember(TestNode observer, String address) {
