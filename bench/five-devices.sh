@@ -14,6 +14,12 @@
 #   KILL_WATERMARK=1            adds device 6 (a second watermark node) and kill -9s device 3 during the
 #                               first measured batch of each rate and mode
 #   LOADGEN=../shared/tools/loadgen.py   the client
+#   LAYOUT=compose              instead of namespaces: the all-in-one docker/docker-compose.yml (14 containers,
+#                               cluster TLS), brought up by docker/smoke.sh --keep (which builds the image and
+#                               runs the demo once, a warm-up), measured with the same client and the same
+#                               figures from the host; bytes are counted on the compose network's links.
+#                               Needs a Docker daemon and docker-compose; SMOKE_SERVICES picks a subset.
+#                               RATES and MODES do not apply (the compose network is not shaped).
 #   OUT=bench-results/five-devices-<time>   where logs and the result table go
 # Needs: iproute2 (ip, tc), python3, curl; iptables if the FORWARD policy drops bridged frames (Docker).
 # Everything it creates (namespaces imgp-dev*, bridge imgpbr0, the iptables rule, the nodes) is removed
@@ -176,6 +182,54 @@ cp=$("$repo/imgpipe" --version >/dev/null 2>&1; ls "$repo"/client/target/client-
 java -cp "$cp:$repo/client/target/lib/*" org.imgpipe.demo.SyntheticBatch "$inputs" >/dev/null
 
 results="$out/results.md"
+
+# The all-in-one compose file: the containers' veths on the compose network's bridge are the links.
+if [ "${LAYOUT:-namespaces}" = compose ]; then
+  command -v docker-compose >/dev/null || { echo "five-devices: LAYOUT=compose needs docker-compose" >&2; exit 1; }
+  project=imgpipe-smoke
+  # smoke.sh made the run's certificates in a folder it removed again, so the containers are found by
+  # their compose labels rather than through docker-compose (which would need those files).
+  remove_project() {
+    docker ps -aq --filter "label=com.docker.compose.project=$project" | xargs -r docker rm -f >/dev/null 2>&1 || true
+    docker network ls -q --filter "label=com.docker.compose.project=$project" | xargs -r docker network rm >/dev/null 2>&1 || true
+  }
+  trap remove_project EXIT
+  SMOKE_STRANGER=0 "$repo/docker/smoke.sh" --keep --tag imgpipe:bench >"$out/compose-up.log" 2>&1 \
+    || { tail -30 "$out/compose-up.log" >&2; exit 1; }
+  network=$(docker inspect --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' \
+    "$(docker ps -q --filter "label=com.docker.compose.project=$project" \
+      --filter "label=com.docker.compose.service=orchestrator")" | awk '{print $1}')
+  bridge_if=br-$(docker network inspect --format '{{.Id}}' "$network" | cut -c1-12)
+  compose_bytes() {
+    local v sum=0
+    for v in /sys/class/net/"$bridge_if"/brif/*; do
+      v=$(basename "$v")
+      sum=$((sum + $(cat "/sys/class/net/$v/statistics/rx_bytes") + $(cat "/sys/class/net/$v/statistics/tx_bytes")))
+    done
+    echo "$sum"
+  }
+  compose_batch() {
+    local before after line ok
+    before=$(compose_bytes)
+    line=$(python3 "$loadgen" "http://127.0.0.1:50055/RPC2" "$inputs" --concurrency "$concurrency" \
+      2>>"$out/loadgen-errors.log" | tail -1)
+    after=$(compose_bytes)
+    ok=$(sed -n 's/.*ok=\([0-9]*\).*/\1/p' <<<"$line")
+    echo "$line bytes_per_image=$(( (after - before) / (${ok:-0} > 0 ? ok : 1) / 1024 ))KiB"
+  }
+  members=$(docker ps -q --filter "label=com.docker.compose.project=$project" | wc -l)
+  echo "| layout | images/s | p50 ms | p95 ms | failed | bytes on the wire per image |" >"$out/compose.md"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: |" >>"$out/compose.md"
+  echo "five-devices: compose, $members containers on $bridge_if, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  for i in $(seq 1 "$warmup"); do echo "five-devices: compose warm-up $i: $(compose_batch)" >&2; done
+  for i in $(seq 1 "$runs"); do
+    r=$(compose_batch)
+    echo "five-devices: compose batch $i: $r" >&2
+    echo "| compose ($members containers) | $(sed -n 's/.*throughput=\([0-9.]*\).*/\1/p' <<<"$r") | $(sed -n 's/.*p50=\([0-9]*\)ms.*/\1/p' <<<"$r") | $(sed -n 's/.*p95=\([0-9]*\)ms.*/\1/p' <<<"$r") | $(sed -n 's/.*failed=\([0-9]*\).*/\1/p' <<<"$r") | $(sed -n 's/.*bytes_per_image=\([0-9]*\)KiB.*/\1/p' <<<"$r") KiB |" >>"$out/compose.md"
+  done
+  cat "$out/compose.md"
+  exit 0
+fi
 echo "| links | mode | batch | images/s | p50 ms | p95 ms | failed | bytes on the wire per image |" >"$results"
 echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |" >>"$results"
 echo "five-devices: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); results in $results" >&2
