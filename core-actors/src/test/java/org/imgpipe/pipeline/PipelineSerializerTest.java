@@ -181,15 +181,20 @@ class PipelineSerializerTest {
 
   @Test
   void aRasterLargerThanThePixelLimitIsRefusedBeforeItIsAllocated() throws Exception {
+    String refused = refusalOfARawRasterClaiming(60_000, 60_000);
+    assertTrue(refused.contains("60000x60000 is outside this node's limit"), refused);
+  }
+
+  /** The reader's refusal of a 64x64 raw raster in a Done whose header claims {@code w x h} instead. */
+  private static String refusalOfARawRasterClaiming(int w, int h) throws Exception {
     PipelineSerializer s = (PipelineSerializer) serialization.serializerFor(StageSlot.Done.class);
     StageSlot.Done d = new StageSlot.Done(1, 1, "filter-0", new StageResult(StageResult.Status.OK, "",
         new ImagePayload.Decoded(TestImages.smoothScene(64, 64), null), 64, 64, 64, 64, 1, "n"));
     byte[] bytes = s.toBinary(d);
     // The raster's width and height follow the version, ticket, attempt, slot id, status, message, tag and format.
     int at = 1 + 8 + 4 + (4 + "filter-0".length()) + (4 + "OK".length()) + 4 + 1 + 4;
-    java.nio.ByteBuffer.wrap(bytes).putInt(at, 60_000).putInt(at + 4, 60_000);
-    Exception e = assertThrows(NotSerializableException.class, () -> s.fromBinary(bytes, "D"));
-    assertTrue(e.getMessage().contains("60000x60000 is outside this node's limit"), e.getMessage());
+    java.nio.ByteBuffer.wrap(bytes).putInt(at, w).putInt(at + 4, h);
+    return assertThrows(NotSerializableException.class, () -> s.fromBinary(bytes, "D")).getMessage();
   }
 
   @Test
@@ -203,13 +208,8 @@ class PipelineSerializerTest {
     Exception e = assertThrows(NotSerializableException.class, () -> s.fromBinary(frame, "W"));
     assertTrue(e.getMessage().contains("raster size 0x1313275904 has an empty side"), e.getMessage());
 
-    StageSlot.Done d = new StageSlot.Done(1, 1, "filter-0", new StageResult(StageResult.Status.OK, "",
-        new ImagePayload.Decoded(TestImages.smoothScene(64, 64), null), 64, 64, 64, 64, 1, "n"));
-    byte[] bytes = s.toBinary(d);
-    int at = 1 + 8 + 4 + (4 + "filter-0".length()) + (4 + "OK".length()) + 4 + 1 + 4;
-    java.nio.ByteBuffer.wrap(bytes).putInt(at, 64).putInt(at + 4, 0);
-    Exception raw = assertThrows(NotSerializableException.class, () -> s.fromBinary(bytes, "D"));
-    assertTrue(raw.getMessage().contains("raster size 64x0 has an empty side"), raw.getMessage());
+    String raw = refusalOfARawRasterClaiming(64, 0);
+    assertTrue(raw.contains("raster size 64x0 has an empty side"), raw);
   }
 
   @Test
